@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"math/rand"
 	"sort"
@@ -207,9 +206,9 @@ type Env struct {
 	Rand *rand.Rand
 	// Now is the build's clock.
 	Now func() time.Time
-	// Models resolves model files named in the recipe (local paths, URLs,
-	// embed://) to their bytes.
-	Models fs.FS
+	// ReadFile reads a file the recipe names (a model, a word list): a local
+	// path relative to the recipe, a file://, s3://, gs:// or embed:// URL.
+	ReadFile func(ref string) ([]byte, error)
 }
 
 // StepFactory builds a step from its checked options.
