@@ -1,0 +1,344 @@
+package tokenize
+
+import (
+	"sync"
+)
+
+// span is one piece of the model's raw segmentation: bytes [start,end) of
+// the normalized text and the id SentencePiece's model would return.
+type span struct {
+	start, end int32
+	id         int32
+}
+
+// encoder holds the buffers one Encode call needs; encoders are pooled per
+// model so that concurrent calls share nothing and steady state allocates
+// only the returned slice.
+type encoder struct {
+	norm    []byte
+	syms    []bpeSymbol
+	heap    []bpePair
+	spans   []span
+	best    []bestNode
+	revMerge map[string][2]string
+}
+
+type encoderPool struct{ p sync.Pool }
+
+func (m *Model) getEncoder() *encoder {
+	if e, ok := m.pool.p.Get().(*encoder); ok {
+		return e
+	}
+	return &encoder{}
+}
+
+func (m *Model) putEncoder(e *encoder) {
+	if cap(e.norm) > 1<<20 { // do not pin buffers sized for one huge document
+		*e = encoder{}
+	}
+	m.pool.p.Put(e)
+}
+
+// Encode returns the ids SentencePiece's Encode gives for text (no BOS or
+// EOS). It is safe for concurrent use.
+func (m *Model) Encode(text string) []int32 {
+	return m.AppendEncode(nil, []byte(text))
+}
+
+// EncodeBytes is Encode for a byte slice; text is not retained.
+func (m *Model) EncodeBytes(text []byte) []int32 { return m.AppendEncode(nil, text) }
+
+// AppendEncode appends the ids of text to dst and returns the extended slice.
+// It is the allocation-free form of Encode for callers that reuse dst.
+func (m *Model) AppendEncode(dst []int32, text []byte) []int32 {
+	e := m.getEncoder()
+	defer m.putEncoder(e)
+	e.norm = m.normalize(e.norm[:0], text)
+	e.spans = e.spans[:0]
+	if len(e.norm) == 0 {
+		return dst
+	}
+	switch m.typ {
+	case BPE:
+		m.encodeBPE(e)
+	case Unigram:
+		m.encodeUnigram(e)
+	}
+	return m.postprocess(dst, e)
+}
+
+// postprocess applies SentencePieceProcessor's rules to the model's raw
+// segmentation: an unknown piece becomes its UTF-8 bytes when byte_fallback
+// is on, and otherwise a run of unknown pieces becomes one <unk>.
+func (m *Model) postprocess(dst []int32, e *encoder) []int32 {
+	prevUnk := false
+	for _, s := range e.spans {
+		isUnk := s.id == m.unkID
+		switch {
+		case isUnk && m.byteFallback:
+			for _, b := range e.norm[s.start:s.end] {
+				dst = append(dst, m.byteID[b])
+			}
+		case isUnk && prevUnk:
+			// merged into the previous <unk>
+		default:
+			dst = append(dst, s.id)
+		}
+		prevUnk = isUnk
+	}
+	return dst
+}
+
+// EncodePieces returns the vocabulary pieces of Encode(text), "<unk>" and
+// "<0xNN>" included, as spm_encode --output_format=piece prints them for
+// byte pieces.
+func (m *Model) EncodePieces(text string) []string {
+	ids := m.Encode(text)
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = m.pieces[id].Text
+	}
+	return out
+}
+
+// ---- BPE ----
+
+type bpeSymbol struct {
+	start, len int32 // bytes of the normalized text; len 0 once merged away
+	prev, next int32
+	freeze     bool
+}
+
+type bpePair struct {
+	score       float32
+	left, right int32
+	size        int32
+}
+
+// before orders the agenda as SentencePiece's SymbolPairComparator does:
+// higher score first, then the leftmost pair.
+func (a *bpePair) before(b *bpePair) bool {
+	return a.score > b.score || (a.score == b.score && a.left < b.left)
+}
+
+func heapPush(h []bpePair, p bpePair) []bpePair {
+	h = append(h, p)
+	i := len(h) - 1
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !h[i].before(&h[parent]) {
+			break
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
+	return h
+}
+
+func heapPop(h []bpePair) (bpePair, []bpePair) {
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		c := l
+		if r := l + 1; r < n && h[r].before(&h[l]) {
+			c = r
+		}
+		if !h[c].before(&h[i]) {
+			break
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
+	return top, h
+}
+
+// encodeBPE is bpe::Model::Encode of SentencePiece 0.1.97: split into
+// characters (user-defined pieces stay whole and frozen), then repeatedly
+// merge the adjacent pair whose concatenation is the best-scoring piece.
+func (m *Model) encodeBPE(e *encoder) {
+	norm := e.norm
+	syms := e.syms[:0]
+	for i := 0; i < len(norm); {
+		n := 0
+		freeze := false
+		if m.user != nil {
+			if n = m.user.match(norm[i:]); n > 0 {
+				freeze = true
+			}
+		}
+		if n == 0 {
+			n = min(oneCharLen(norm[i]), len(norm)-i)
+		}
+		idx := int32(len(syms))
+		syms = append(syms, bpeSymbol{start: int32(i), len: int32(n), prev: idx - 1, next: idx + 1, freeze: freeze})
+		i += n
+	}
+	syms[len(syms)-1].next = -1
+	e.syms = syms
+	h := e.heap[:0]
+	if e.revMerge != nil {
+		clear(e.revMerge)
+	}
+	hasUnused := false
+	addPair := func(left, right int32) {
+		if left < 0 || right < 0 || syms[left].freeze || syms[right].freeze {
+			return
+		}
+		l, r := &syms[left], &syms[right]
+		piece := norm[l.start : l.start+l.len+r.len]
+		id := m.vocab.lookup(piece)
+		if id < 0 {
+			return
+		}
+		p := &m.pieces[id]
+		h = heapPush(h, bpePair{score: p.Score, left: left, right: right, size: int32(len(piece))})
+		if p.Type == Unused {
+			if e.revMerge == nil {
+				e.revMerge = map[string][2]string{}
+			}
+			hasUnused = true
+			e.revMerge[string(piece)] = [2]string{string(norm[l.start : l.start+l.len]), string(norm[r.start : r.start+r.len])}
+		}
+	}
+	for i := int32(1); i < int32(len(syms)); i++ {
+		addPair(i-1, i)
+	}
+	for len(h) > 0 {
+		var top bpePair
+		top, h = heapPop(h)
+		l, r := &syms[top.left], &syms[top.right]
+		if l.len == 0 || r.len == 0 || l.len+r.len != top.size {
+			continue
+		}
+		l.len += r.len
+		l.next = r.next
+		if r.next >= 0 {
+			syms[r.next].prev = top.left
+		}
+		r.len = 0
+		addPair(l.prev, top.left)
+		addPair(top.left, l.next)
+	}
+	e.heap = h
+	for i := int32(0); i != -1; i = syms[i].next {
+		s := &syms[i]
+		piece := norm[s.start : s.start+s.len]
+		if hasUnused {
+			m.resegment(e, string(piece), s.start)
+			continue
+		}
+		id := m.vocab.lookup(piece)
+		if id < 0 {
+			id = m.unkID
+		}
+		e.spans = append(e.spans, span{start: s.start, end: s.start + s.len, id: id})
+	}
+}
+
+// resegment splits a piece of type UNUSED back into the pieces it was merged
+// from, recursively, as SentencePiece does.
+func (m *Model) resegment(e *encoder, w string, start int32) {
+	id := m.PieceToID(w)
+	if m.pieces[id].Type == Unused {
+		if p, ok := e.revMerge[w]; ok {
+			m.resegment(e, p[0], start)
+			m.resegment(e, p[1], start+int32(len(p[0])))
+			return
+		}
+	}
+	e.spans = append(e.spans, span{start: start, end: start + int32(len(w)), id: id})
+}
+
+// ---- Unigram ----
+
+type bestNode struct {
+	id       int32
+	score    float32
+	startsAt int32
+}
+
+const unkPenalty = 10.0
+
+// encodeUnigram is unigram::Model::EncodeOptimized of SentencePiece 0.1.97:
+// a Viterbi pass over the trie matches at each character boundary, with an
+// unknown-piece candidate for characters no piece covers.
+func (m *Model) encodeUnigram(e *encoder) {
+	norm := e.norm
+	size := len(norm)
+	unkScore := m.minScore - unkPenalty
+	best := e.best[:0]
+	for i := 0; i <= size; i++ {
+		best = append(best, bestNode{id: -1, startsAt: -1})
+	}
+	for startsAt := 0; startsAt < size; {
+		base := best[startsAt].score
+		hasSingle := false
+		mblen := min(oneCharLen(norm[startsAt]), size-startsAt)
+		node := int32(0)
+		for keyPos := startsAt; keyPos < size; {
+			var ok bool
+			node, ok = m.trie.step(node, norm[keyPos])
+			if !ok {
+				break
+			}
+			keyPos++
+			id := m.trie.value[node]
+			if id < 0 {
+				continue
+			}
+			p := &m.pieces[id]
+			if p.Type == Unused {
+				continue
+			}
+			length := keyPos - startsAt
+			// SentencePiece's score here is a double (the ternary mixes
+			// float and double), so the sum and the comparison are in
+			// double precision and ties between paths break like theirs.
+			var score float64
+			if p.Type == UserDefined {
+				score = float64(float32(length)*m.maxScore) - 0.1
+			} else {
+				score = float64(p.Score)
+			}
+			cand := score + float64(base)
+			t := &best[keyPos]
+			if t.startsAt == -1 || cand > float64(t.score) {
+				t.score = float32(cand)
+				t.startsAt = int32(startsAt)
+				t.id = id
+			}
+			if !hasSingle && length == mblen {
+				hasSingle = true
+			}
+		}
+		if !hasSingle {
+			t := &best[startsAt+mblen]
+			cand := unkScore + base
+			if t.startsAt == -1 || cand > t.score {
+				t.score = cand
+				t.startsAt = int32(startsAt)
+				t.id = m.unkID
+			}
+		}
+		startsAt += mblen
+	}
+	e.best = best
+	// Backtrack, then reverse into spans.
+	first := len(e.spans)
+	for end := size; end > 0; {
+		n := best[end]
+		e.spans = append(e.spans, span{start: n.startsAt, end: int32(end), id: n.id})
+		end = int(n.startsAt)
+	}
+	s := e.spans[first:]
+	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
+		s[i], s[j] = s[j], s[i]
+	}
+}
