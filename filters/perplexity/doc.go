@@ -1,0 +1,41 @@
+// Package perplexity is a pure-Go n-gram language model compatible with
+// KenLM: it reads and writes ARPA files, scores text exactly as KenLM's
+// query does, trains interpolated modified Kneser-Ney models as lmplz does,
+// computes CCNet's document perplexity and assigns CCNet's head, middle and
+// tail buckets from per-language cutoffs.
+//
+// The package stands alone: it does not import the pipeline, and text
+// normalisation and SentencePiece encoding come in through the small
+// [Normalizer] and [Encoder] types, so any implementation can be used.
+//
+// # Scoring contract
+//
+// [Model.Score] returns what KenLM's query (or Python's kenlm.Model.score)
+// returns, within 1e-4 log10 of the exact sum of KenLM's per-word values:
+// each word is scored with the longest stored n-gram ending in it plus the
+// backoffs of the longer context suffixes (a backoff not stored is 0); a
+// word not in the vocabulary is scored as <unk>; with bos the context
+// starts as <s>, which is never scored itself, and with eos </s> is scored
+// at the end. Per-word values are float32 as in KenLM; totals are float64.
+//
+// # Query structure
+//
+// A [Model] is a hashed reverse trie in the spirit of KenLM's probing
+// structure: one open-addressing table per order, 1.5 slots per entry,
+// each slot keyed by the exact 64-bit pair (index of the n-gram's suffix,
+// first word), so a lookup extends the match one word to the left per
+// order with no strings and no allocation. Memory is 16 bytes per slot
+// for middle orders and 12 for the highest, as in KenLM's probing binary.
+// A Model is immutable once built; all its methods are safe for concurrent
+// use.
+//
+// # Training contract
+//
+// [Train] reproduces lmplz's n-grams and probabilities (within 1e-4 log10)
+// on the same text with no pruning; see its documentation for the details
+// that matter. It holds the counts in memory, unlike lmplz.
+//
+// This package makes keep/drop decisions possible (buckets) but must not
+// write pipeline outputs; ARPA and cutoff files are written only where a
+// caller asks.
+package perplexity

@@ -1,0 +1,229 @@
+package perplexity
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+)
+
+// MaxOrder is the highest n-gram order a Model accepts. KenLM's default
+// build stops at 6; 8 leaves room without making State large.
+const MaxOrder = 8
+
+// Special words, spelled as KenLM and lmplz spell them.
+const (
+	BOS = "<s>"
+	EOS = "</s>"
+	UNK = "<unk>"
+)
+
+// emptyWord marks a free slot: word ids are always below it.
+const emptyWord = math.MaxUint32
+
+// probingMultiplier is the ratio of slots to entries, KenLM's default
+// (-p 1.5) for its probing structure, so that memory is comparable.
+const probingMultiplier = 1.5
+
+// slot is one n-gram of order >= 2 in a [table]. The table is a hashed
+// reverse trie: an n-gram w1..wn is stored as its first word w1 and the
+// index (in the table of order n-1, or the word id when n == 2) of its
+// suffix w2..wn. So (suffix, word) is an exact 64-bit key, lookups extend a
+// match leftwards into the history one order at a time exactly as KenLM's
+// hash chains do, and the n-gram's words can be recovered for writing ARPA.
+type slot struct {
+	suffix  uint32
+	word    uint32
+	prob    float32
+	backoff float32
+}
+
+// topSlot is a slot of the highest order, which has no backoff (12 bytes,
+// as in KenLM's probing binary).
+type topSlot struct {
+	suffix uint32
+	word   uint32
+	prob   float32
+}
+
+// table is an open-addressing (linear probing) hash table of fixed capacity.
+// Exactly one of mid and top is used.
+type table struct {
+	mid  []slot
+	top  []topSlot
+	n    int // entries stored
+	size uint64
+}
+
+func newTable(entries int, top bool) table {
+	size := uint64(float64(entries)*probingMultiplier) + 1
+	t := table{size: size}
+	if top {
+		t.top = make([]topSlot, size)
+		for i := range t.top {
+			t.top[i].word = emptyWord
+		}
+	} else {
+		t.mid = make([]slot, size)
+		for i := range t.mid {
+			t.mid[i].word = emptyWord
+		}
+	}
+	return t
+}
+
+// bucket maps a key to its first probe position. The multiply spreads the
+// suffix (high half) and word (low half) over the high bits, which the
+// multiply-high range reduction keeps.
+func (t *table) bucket(suffix, word uint32) uint64 {
+	k := (uint64(suffix)<<32 | uint64(word)) * 0x9E3779B97F4A7C15
+	k ^= k >> 29
+	k *= 0xBF58476D1CE4E5B9
+	hi, _ := bits.Mul64(k, t.size)
+	return hi
+}
+
+// find returns the slot index of (suffix, word), or -1.
+func (t *table) find(suffix, word uint32) int {
+	i := t.bucket(suffix, word)
+	if t.mid != nil {
+		for {
+			s := &t.mid[i]
+			if s.word == word && s.suffix == suffix {
+				return int(i)
+			}
+			if s.word == emptyWord {
+				return -1
+			}
+			if i++; i == t.size {
+				i = 0
+			}
+		}
+	}
+	for {
+		s := &t.top[i]
+		if s.word == word && s.suffix == suffix {
+			return int(i)
+		}
+		if s.word == emptyWord {
+			return -1
+		}
+		if i++; i == t.size {
+			i = 0
+		}
+	}
+}
+
+// insert adds (suffix, word) and returns its index and whether it was new.
+// It never grows the table: callers size it from the ARPA header.
+func (t *table) insert(suffix, word uint32, prob, backoff float32) (int, bool, error) {
+	if uint64(t.n+1) >= t.size {
+		return 0, false, fmt.Errorf("perplexity: more n-grams than declared")
+	}
+	i := t.bucket(suffix, word)
+	for {
+		var w, s uint32
+		if t.mid != nil {
+			w, s = t.mid[i].word, t.mid[i].suffix
+		} else {
+			w, s = t.top[i].word, t.top[i].suffix
+		}
+		if w == emptyWord {
+			break
+		}
+		if w == word && s == suffix {
+			return int(i), false, nil
+		}
+		if i++; i == t.size {
+			i = 0
+		}
+	}
+	if t.mid != nil {
+		t.mid[i] = slot{suffix: suffix, word: word, prob: prob, backoff: backoff}
+	} else {
+		t.top[i] = topSlot{suffix: suffix, word: word, prob: prob}
+	}
+	t.n++
+	return int(i), true, nil
+}
+
+func (t *table) bytes() int64 {
+	return int64(len(t.mid))*16 + int64(len(t.top))*12
+}
+
+// Model is a backoff n-gram language model held for fast queries. It is
+// immutable once built, so every method is safe for concurrent use.
+type Model struct {
+	order int
+	words []string          // id -> word
+	index map[string]uint32 // word -> id
+	// Unigram probabilities and backoffs, log10, indexed by word id.
+	uniProb    []float32
+	uniBackoff []float32
+	// tables[k] holds the n-grams of order k+2.
+	tables []table
+	bos    uint32
+	eos    uint32
+	unk    uint32
+}
+
+// Order returns the model's n-gram order.
+func (m *Model) Order() int { return m.order }
+
+// VocabSize returns the number of words, <s>, </s> and <unk> included.
+func (m *Model) VocabSize() int { return len(m.words) }
+
+// Counts returns the number of n-grams of each order, unigrams first.
+func (m *Model) Counts() []int {
+	c := []int{len(m.words)}
+	for i := range m.tables {
+		c = append(c, m.tables[i].n)
+	}
+	return c
+}
+
+// Index returns the id of word and whether it is in the vocabulary; an
+// unknown word gets the id of <unk>.
+func (m *Model) Index(word string) (uint32, bool) {
+	id, ok := m.index[word]
+	if !ok {
+		return m.unk, false
+	}
+	return id, true
+}
+
+// Word returns the spelling of id.
+func (m *Model) Word(id uint32) string { return m.words[id] }
+
+// MemoryBytes estimates the memory held by the query structure: the hash
+// tables, the unigram arrays and the vocabulary (strings and index).
+func (m *Model) MemoryBytes() int64 {
+	var b int64
+	for i := range m.tables {
+		b += m.tables[i].bytes()
+	}
+	b += int64(len(m.uniProb)) * 8
+	for _, w := range m.words {
+		// string header in words, its bytes, and roughly one map entry
+		// (key header, value, control byte, load factor 7/8).
+		b += 16 + int64(len(w)) + 24
+	}
+	return b
+}
+
+// KenLMProbingBytes returns the size KenLM's probing binary (build_binary
+// probing, -p 1.5) needs for a model with these counts, following
+// lm/search_hashed.cc and lm/vocab.cc: a vocabulary hash of 8-byte slots,
+// 8 bytes per unigram, 16-byte middle slots and 12-byte top slots, each
+// table sized entries*1.5+1; the vocabulary strings are stored too.
+func KenLMProbingBytes(counts []int, vocabStringBytes int64) int64 {
+	size := func(n int, entry int64) int64 { return (int64(float64(n)*probingMultiplier) + 1) * entry }
+	b := size(counts[0], 8) + int64(counts[0]+1)*8 + vocabStringBytes
+	for i := 1; i < len(counts); i++ {
+		if i == len(counts)-1 {
+			b += size(counts[i], 12)
+		} else {
+			b += size(counts[i], 16)
+		}
+	}
+	return b
+}
