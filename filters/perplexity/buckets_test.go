@@ -66,4 +66,3 @@ func TestReadCutoffsCCNetCSV(t *testing.T) {
 		t.Error("bad header accepted")
 	}
 }
-
