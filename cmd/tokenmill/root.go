@@ -31,7 +31,8 @@ func newRootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	// One line per subcommand; each lives in its own file.
 	root.AddCommand(
-	// subcommands, one per line
+		// subcommands, one per line
+		newLmCmd(),
 	)
 	return root
 }

@@ -1,0 +1,387 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokenmill/tokenmill/filters/perplexity"
+	"github.com/tokenmill/tokenmill/stages/normalize"
+	"github.com/tokenmill/tokenmill/tokenize"
+)
+
+func newLmCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "lm",
+		Short: "Score, train and bucket with KenLM-compatible n-gram language models",
+	}
+	cmd.AddCommand(newLmScoreCmd(), newLmDocppCmd(), newLmTrainCmd(), newLmCutoffsCmd())
+	return cmd
+}
+
+// lmEachLine calls fn for each line of r without its "\n"; a "\r" stays,
+// as KenLM and spm_encode keep it (KenLM then treats it as a space).
+func lmEachLine(r io.Reader, fn func(line string) error) error {
+	br := bufio.NewReaderSize(r, 1<<20)
+	for {
+		line, err := br.ReadString('\n')
+		if len(line) > 0 {
+			if ferr := fn(strings.TrimSuffix(line, "\n")); ferr != nil {
+				return ferr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func lmLoadARPA(path string) (*perplexity.Model, error) {
+	if path == "" {
+		return nil, usageError{errors.New("--arpa is required")}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := perplexity.ReadARPA(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// lmInput holds the flags shared by score and docpp that say what a line
+// of input is and how it becomes pieces.
+type lmInput struct {
+	spm       string
+	pieces    bool
+	jsonIn    bool
+	normalize bool
+}
+
+func (in *lmInput) flags(cmd *cobra.Command, normalizeDefault bool) {
+	f := cmd.Flags()
+	f.StringVar(&in.spm, "spm", "", "SentencePiece model: input lines are text to encode (default: input is pieces)")
+	f.BoolVar(&in.pieces, "pieces", false, "input lines are already pieces separated by spaces (the default without --spm)")
+	f.BoolVar(&in.jsonIn, "json", false, "each input line is a JSON string literal (a document that may hold newlines)")
+	f.BoolVar(&in.normalize, "normalize", normalizeDefault, "apply CCNet's normalize before encoding (needs --spm)")
+}
+
+// build returns the normaliser and encoder the flags ask for.
+func (in *lmInput) build(cmd *cobra.Command) (perplexity.Normalizer, perplexity.Encoder, error) {
+	if in.pieces && in.spm != "" {
+		return nil, nil, usageError{errors.New("--pieces and --spm exclude each other")}
+	}
+	if in.spm == "" {
+		if in.normalize && cmd.Flags().Changed("normalize") {
+			return nil, nil, usageError{errors.New("--normalize needs --spm (pieces are scored as they are)")}
+		}
+		return nil, nil, nil
+	}
+	sp, err := tokenize.Load(in.spm)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--spm: %w", err)
+	}
+	var norm perplexity.Normalizer
+	if in.normalize {
+		norm = normalize.Normalize
+	}
+	return norm, sp, nil
+}
+
+// decode turns an input line into the text it stands for.
+func (in *lmInput) decode(line string, n int) (string, error) {
+	if !in.jsonIn {
+		return line, nil
+	}
+	var s string
+	if err := json.Unmarshal([]byte(line), &s); err != nil {
+		return "", fmt.Errorf("stdin line %d: not a JSON string: %w", n, err)
+	}
+	return s, nil
+}
+
+func formatPP(pp float64) string {
+	if math.IsNaN(pp) {
+		return "nan"
+	}
+	return strconv.FormatFloat(pp, 'f', 4, 64)
+}
+
+func newLmScoreCmd() *cobra.Command {
+	var arpa string
+	var in lmInput
+	var noBosEos bool
+	cmd := &cobra.Command{
+		Use:   "score",
+		Short: "Score stdin lines as KenLM's query does: log10, tokens, perplexity per line",
+		Long: `Score reads one sentence per line on stdin and prints, per line,
+"log10<TAB>tokens<TAB>perplexity": the total log10 probability as KenLM's query
+gives it (with <s> context and </s> scored, unless --no-bos-eos), the number of
+pieces (</s> not counted) and 10^(-log10/(tokens+1)), or 10^(-log10/tokens)
+with --no-bos-eos. Lines are pieces separated by spaces, or text encoded with
+--spm. Each line is one sentence; for CCNet's document perplexity use docpp.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			norm, enc, err := in.build(cmd)
+			if err != nil {
+				return err
+			}
+			lm, err := lmLoadARPA(arpa)
+			if err != nil {
+				return err
+			}
+			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
+			bosEos := !noBosEos
+			n := 0
+			err = lmEachLine(cmd.InOrStdin(), func(line string) error {
+				n++
+				text, err := in.decode(line, n)
+				if err != nil {
+					return err
+				}
+				if norm != nil {
+					text = norm(text)
+				}
+				if enc != nil {
+					text = strings.Join(enc.EncodePieces(text), " ")
+				}
+				lp, tokens, _ := lm.ScoreLine(text, bosEos, bosEos)
+				length := tokens
+				if bosEos {
+					length++
+				}
+				pp := math.NaN()
+				if length > 0 {
+					pp = math.Pow(10, -lp/float64(length))
+				}
+				fmt.Fprintf(out, "%s\t%d\t%s\n", strconv.FormatFloat(lp, 'f', 6, 64), tokens, formatPP(pp))
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			return out.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&arpa, "arpa", "", "ARPA model (required)")
+	cmd.Flags().BoolVar(&noBosEos, "no-bos-eos", false, "no <s> context and no </s> (KenLM query -n)")
+	in.flags(cmd, false)
+	return cmd
+}
+
+func newLmDocppCmd() *cobra.Command {
+	var arpa string
+	var in lmInput
+	var perLine bool
+	cmd := &cobra.Command{
+		Use:   "docpp",
+		Short: "CCNet document perplexity of each stdin document",
+		Long: `Docpp reads one document per line on stdin (with --json, a JSON string
+literal, so documents keep their newlines) and prints, per document,
+"perplexity<TAB>log10<TAB>pieces<TAB>oov". As in CCNet, the text is normalised
+(cc_net's normalize, which deletes newlines), encoded with --spm, scored as
+ONE sentence with <s> and </s>, and pp = 10^(-log10/(pieces+1)) rounded to 0.1.
+--per-line scores each line of a document as its own sentence instead and
+divides by the sum of (pieces+1). With --pieces the input is already pieces.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			norm, enc, err := in.build(cmd)
+			if err != nil {
+				return err
+			}
+			lm, err := lmLoadARPA(arpa)
+			if err != nil {
+				return err
+			}
+			ds := &perplexity.DocScorer{LM: lm, Normalize: norm, Encoder: enc, PerLine: perLine}
+			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
+			n := 0
+			err = lmEachLine(cmd.InOrStdin(), func(line string) error {
+				n++
+				text, err := in.decode(line, n)
+				if err != nil {
+					return err
+				}
+				s := ds.Score(text)
+				fmt.Fprintf(out, "%s\t%s\t%d\t%d\n", strconv.FormatFloat(s.Perplexity, 'f', 1, 64),
+					strconv.FormatFloat(s.LogProb, 'f', 6, 64), s.Pieces, s.OOV)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			return out.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&arpa, "arpa", "", "ARPA model (required)")
+	cmd.Flags().BoolVar(&perLine, "per-line", false, "score each line of a document as a sentence (default: the whole document, as CCNet)")
+	in.flags(cmd, true)
+	return cmd
+}
+
+func newLmTrainCmd() *cobra.Command {
+	var order int
+	var text, arpa, fallback string
+	cmd := &cobra.Command{
+		Use:   "train",
+		Short: "Estimate an interpolated modified Kneser-Ney model as KenLM's lmplz does",
+		Long: `Train reads --text (one sentence per line, pieces separated by spaces) and
+writes the ARPA model lmplz -o ORDER would write (no pruning): the same n-grams
+and probabilities within 1e-4 log10. It prints lmplz's statistics (tokens,
+types, n-grams and discounts per order) on stderr. Counts are held in memory.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if text == "" || arpa == "" {
+				return usageError{errors.New("--text and --arpa are required")}
+			}
+			var opts perplexity.TrainOptions
+			if fallback != "" {
+				for _, f := range strings.FieldsFunc(fallback, func(r rune) bool { return r == ',' || r == ' ' }) {
+					v, err := strconv.ParseFloat(f, 64)
+					if err != nil {
+						return usageError{fmt.Errorf("--discount-fallback: %w", err)}
+					}
+					opts.DiscountFallback = append(opts.DiscountFallback, v)
+				}
+				if len(opts.DiscountFallback) != 3 {
+					return usageError{errors.New("--discount-fallback takes three values: D1,D2,D3+")}
+				}
+			}
+			start := time.Now()
+			f, err := os.Open(text)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			m, st, err := perplexity.TrainWithStats(bufio.NewReaderSize(f, 1<<20), order, opts)
+			if err != nil {
+				return fmt.Errorf("%s: %w", text, err)
+			}
+			errw := cmd.ErrOrStderr()
+			fmt.Fprintf(errw, "Unigram tokens %d types %d\n", st.Tokens, st.Types)
+			for i, d := range st.Discounts {
+				note := ""
+				if st.Fallback[i] {
+					note = " (fallback)"
+				}
+				fmt.Fprintf(errw, "%d %d D1=%.6g D2=%.6g D3+=%.6g%s\n", i+1, st.Counts[i], d[0], d[1], d[2], note)
+			}
+			w, err := os.Create(arpa)
+			if err != nil {
+				return err
+			}
+			if err := m.WriteARPA(w); err != nil {
+				w.Close()
+				return fmt.Errorf("%s: %w", arpa, err)
+			}
+			if err := w.Close(); err != nil {
+				return err
+			}
+			fmt.Fprintf(errw, "wrote %s in %.2fs\n", arpa, time.Since(start).Seconds())
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&order, "order", 5, "n-gram order")
+	cmd.Flags().StringVar(&text, "text", "", "training text, one sentence of pieces per line (required)")
+	cmd.Flags().StringVar(&arpa, "arpa", "", "output ARPA file (required)")
+	cmd.Flags().StringVar(&fallback, "discount-fallback", "", "D1,D2,D3+ for orders whose discounts cannot be estimated (lmplz uses 0.5,1,1.5); default: fail")
+	return cmd
+}
+
+func newLmCutoffsCmd() *cobra.Command {
+	var arpa, lang, outPath string
+	var in lmInput
+	cmd := &cobra.Command{
+		Use:   "cutoffs",
+		Short: "Compute per-language p30/p60 perplexity cutoffs for CCNet's buckets",
+		Long: `Cutoffs computes the 30th and 60th percentiles (numpy's linear
+interpolation) of document perplexity per language and writes the table
+("lang<TAB>p30<TAB>p60") to --out, or stdout. Input on stdin is either
+"lang<TAB>perplexity" lines, or, with --arpa and --lang, documents that are
+scored as docpp scores them (same input flags). Buckets are then
+head < p30 <= middle < p60 <= tail.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			samples := map[string][]float64{}
+			n := 0
+			var each func(line string) error
+			if arpa != "" {
+				if lang == "" {
+					return usageError{errors.New("--arpa needs --lang: a model scores one language")}
+				}
+				norm, enc, err := in.build(cmd)
+				if err != nil {
+					return err
+				}
+				lm, err := lmLoadARPA(arpa)
+				if err != nil {
+					return err
+				}
+				ds := &perplexity.DocScorer{LM: lm, Normalize: norm, Encoder: enc}
+				each = func(line string) error {
+					n++
+					text, err := in.decode(line, n)
+					if err != nil {
+						return err
+					}
+					samples[lang] = append(samples[lang], ds.Score(text).Perplexity)
+					return nil
+				}
+			} else {
+				each = func(line string) error {
+					n++
+					if strings.TrimSpace(line) == "" {
+						return nil
+					}
+					l, v, ok := strings.Cut(strings.TrimRight(line, "\r"), "\t")
+					pp, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+					if !ok || err != nil {
+						return fmt.Errorf("stdin line %d: want \"lang<TAB>perplexity\", got %q", n, line)
+					}
+					samples[l] = append(samples[l], pp)
+					return nil
+				}
+			}
+			if err := lmEachLine(cmd.InOrStdin(), each); err != nil {
+				return err
+			}
+			cut := perplexity.ComputeCutoffs(samples)
+			var w io.Writer = cmd.OutOrStdout()
+			if outPath != "" {
+				f, err := os.Create(outPath)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				w = f
+			}
+			if _, err := cut.WriteTo(w); err != nil {
+				return err
+			}
+			if f, ok := w.(*os.File); ok && outPath != "" {
+				return f.Close()
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&arpa, "arpa", "", "ARPA model: stdin holds documents to score (default: stdin holds lang<TAB>perplexity)")
+	cmd.Flags().StringVar(&lang, "lang", "", "language of the documents scored with --arpa")
+	cmd.Flags().StringVar(&outPath, "out", "", "cutoff table to write (default stdout)")
+	in.flags(cmd, true)
+	return cmd
+}
