@@ -66,9 +66,9 @@ type Reader struct {
 	// curRecord and curStart locate the record being read, for reports.
 	curRecord int
 	curStart  int64
-	doc    *pipeline.Doc
-	err    error
-	done   bool
+	doc       *pipeline.Doc
+	err       error
+	done      bool
 }
 
 // NewReader reads the WET file at path (used in errors) from r; Close closes r.
