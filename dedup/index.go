@@ -1,0 +1,329 @@
+package dedup
+
+import (
+	"bufio"
+	"container/heap"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// record says that document doc (shard<<32 | position) holds key.
+type record struct {
+	key uint64
+	doc uint64
+}
+
+func cmpRecord(a, b record) int {
+	switch {
+	case a.key < b.key:
+		return -1
+	case a.key > b.key:
+		return 1
+	case a.doc < b.doc:
+		return -1
+	case a.doc > b.doc:
+		return 1
+	}
+	return 0
+}
+
+const recordSize = 16
+
+// docKey orders documents by (shard, position in shard).
+func docKey(shard int, pos uint32) uint64 { return uint64(shard)<<32 | uint64(pos) }
+
+func idHash(id string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return h.Sum64()
+}
+
+// index gathers (key, document) records from many shards, spilling sorted
+// runs above a memory cap, and at seal finds the keys held by two or more
+// documents with the first such document.
+type index struct {
+	capBytes int64
+	tempDir  string
+
+	mu      sync.Mutex
+	shards  map[int]*shardState
+	runs    []string
+	dir     string // created on first spill
+	ids     map[uint64]uint64
+	mem     atomic.Int64
+	spills  atomic.Int64
+	spilled atomic.Int64
+	records atomic.Int64
+
+	sealed bool
+	dups   *u64map // key -> first document holding it (keys held by ≥ 2 documents)
+	keys   int64   // distinct keys in the group
+}
+
+type shardState struct {
+	pos  uint32
+	recs []record
+}
+
+func newIndex(capBytes int64, tempDir string) *index {
+	if capBytes <= 0 {
+		capBytes = 1 << 30
+	}
+	return &index{capBytes: capBytes, tempDir: tempDir, shards: map[int]*shardState{}, ids: map[uint64]uint64{}}
+}
+
+// add records the distinct keys of the next document of shard (keys may
+// repeat and come in any order) and returns the document's key.
+func (ix *index) add(shard int, id string, keys []uint64) (uint64, error) {
+	if shard < 0 || shard >= 1<<31 {
+		return 0, fmt.Errorf("dedup: shard index %d out of range", shard)
+	}
+	ix.mu.Lock()
+	if ix.sealed {
+		ix.mu.Unlock()
+		return 0, errors.New("dedup: Observe after Seal")
+	}
+	st := ix.shards[shard]
+	if st == nil {
+		st = &shardState{}
+		ix.shards[shard] = st
+	}
+	dk := docKey(shard, st.pos)
+	ih := idHash(id)
+	if prev, dup := ix.ids[ih]; dup {
+		ix.mu.Unlock()
+		return 0, fmt.Errorf("dedup: document %q (shard %d position %d) has the ID of shard %d position %d",
+			id, shard, st.pos, prev>>32, uint32(prev))
+	}
+	ix.ids[ih] = dk
+	ix.mu.Unlock()
+	// Only this shard's goroutine touches st from here on.
+	st.pos++
+	slices.Sort(keys)
+	n := 0
+	for i, k := range keys {
+		if i > 0 && k == keys[i-1] {
+			continue
+		}
+		st.recs = append(st.recs, record{k, dk})
+		n++
+	}
+	ix.records.Add(int64(n))
+	if ix.mem.Add(int64(n)*recordSize+16) > ix.capBytes && len(st.recs) > 0 {
+		if err := ix.spill(st); err != nil {
+			return 0, err
+		}
+	}
+	return dk, nil
+}
+
+// spill sorts a shard's records and writes them as a run.
+func (ix *index) spill(st *shardState) error {
+	slices.SortFunc(st.recs, cmpRecord)
+	ix.mu.Lock()
+	if ix.dir == "" {
+		d, err := os.MkdirTemp(ix.tempDir, "dedup-runs-")
+		if err != nil {
+			ix.mu.Unlock()
+			return fmt.Errorf("dedup: spill: %w", err)
+		}
+		ix.dir = d
+	}
+	name := filepath.Join(ix.dir, fmt.Sprintf("run-%06d", len(ix.runs)))
+	ix.runs = append(ix.runs, name)
+	ix.mu.Unlock()
+	f, err := os.Create(name)
+	if err != nil {
+		return fmt.Errorf("dedup: spill: %w", err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	var b [recordSize]byte
+	for _, r := range st.recs {
+		binary.LittleEndian.PutUint64(b[:8], r.key)
+		binary.LittleEndian.PutUint64(b[8:], r.doc)
+		w.Write(b[:])
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("dedup: spill %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("dedup: spill %s: %w", name, err)
+	}
+	ix.mem.Add(-int64(len(st.recs)) * recordSize)
+	ix.spills.Add(1)
+	ix.spilled.Add(int64(len(st.recs)) * recordSize)
+	st.recs = st.recs[:0:0]
+	return nil
+}
+
+// stream is one sorted source of records for the merge.
+type stream interface {
+	next() (record, bool, error)
+}
+
+type sliceStream struct{ recs []record }
+
+func (s *sliceStream) next() (record, bool, error) {
+	if len(s.recs) == 0 {
+		return record{}, false, nil
+	}
+	r := s.recs[0]
+	s.recs = s.recs[1:]
+	return r, true, nil
+}
+
+type fileStream struct {
+	name string
+	r    *bufio.Reader
+	f    *os.File
+}
+
+func (s *fileStream) next() (record, bool, error) {
+	var b [recordSize]byte
+	if _, err := io.ReadFull(s.r, b[:]); err != nil {
+		if err == io.EOF {
+			return record{}, false, nil
+		}
+		return record{}, false, fmt.Errorf("dedup: run %s: %w", s.name, err)
+	}
+	return record{binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])}, true, nil
+}
+
+type mergeItem struct {
+	r   record
+	src int
+}
+
+type mergeHeap []mergeItem
+
+func (h mergeHeap) Len() int           { return len(h) }
+func (h mergeHeap) Less(i, j int) bool { return cmpRecord(h[i].r, h[j].r) < 0 }
+func (h mergeHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *mergeHeap) Push(x any)        { *h = append(*h, x.(mergeItem)) }
+func (h *mergeHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// seal merges every shard's records and runs and keeps, for each key held
+// by two or more documents, the first of them.
+func (ix *index) seal(ctx context.Context) error {
+	ix.mu.Lock()
+	if ix.sealed {
+		ix.mu.Unlock()
+		return errors.New("dedup: Seal called twice")
+	}
+	ix.sealed = true
+	ix.mu.Unlock()
+
+	var streams []stream
+	var files []*os.File
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+		ix.removeRuns()
+	}()
+	shardIDs := make([]int, 0, len(ix.shards))
+	for s := range ix.shards {
+		shardIDs = append(shardIDs, s)
+	}
+	slices.Sort(shardIDs)
+	for _, s := range shardIDs {
+		st := ix.shards[s]
+		slices.SortFunc(st.recs, cmpRecord)
+		streams = append(streams, &sliceStream{st.recs})
+	}
+	for _, name := range ix.runs {
+		f, err := os.Open(name)
+		if err != nil {
+			return fmt.Errorf("dedup: merge: %w", err)
+		}
+		files = append(files, f)
+		streams = append(streams, &fileStream{name: name, f: f, r: bufio.NewReaderSize(f, 256<<10)})
+	}
+	h := make(mergeHeap, 0, len(streams))
+	for i, s := range streams {
+		r, ok, err := s.next()
+		if err != nil {
+			return err
+		}
+		if ok {
+			h = append(h, mergeItem{r, i})
+		}
+	}
+	heap.Init(&h)
+	dups := newU64Map(0)
+	var cur record
+	count := 0
+	flush := func() {
+		if count >= 2 {
+			dups.put(cur.key, cur.doc)
+		}
+	}
+	for n := 0; h.Len() > 0; n++ {
+		if n&0xFFFFF == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		it := h[0]
+		r, ok, err := streams[it.src].next()
+		if err != nil {
+			return err
+		}
+		if ok {
+			h[0].r = r
+			heap.Fix(&h, 0)
+		} else {
+			heap.Pop(&h)
+		}
+		if count > 0 && it.r.key == cur.key {
+			count++
+			continue
+		}
+		flush()
+		cur, count = it.r, 1
+		ix.keys++
+	}
+	flush()
+	ix.dups = dups
+	for _, st := range ix.shards {
+		st.recs = nil
+	}
+	ix.mem.Store(0)
+	return nil
+}
+
+func (ix *index) removeRuns() {
+	if ix.dir != "" {
+		os.RemoveAll(ix.dir)
+		ix.dir = ""
+	}
+	ix.runs = nil
+}
+
+// docOf returns the document key the ID was observed under.
+func (ix *index) docOf(id string) (uint64, bool) {
+	dk, ok := ix.ids[idHash(id)]
+	return dk, ok
+}
+
+func (ix *index) dupsLen() int {
+	if ix.dups == nil {
+		return 0
+	}
+	return ix.dups.len()
+}
