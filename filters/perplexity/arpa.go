@@ -178,8 +178,8 @@ func ReadARPA(r io.Reader) (*Model, error) {
 				continue
 			}
 			for j := 0; j < n; j++ {
-				id, ok := bld.m.index[string(fs[j+1])]
-				if !ok {
+				id := bld.m.index.lookup(bld.m.words, string(fs[j+1]))
+				if id == emptyWord {
 					return nil, fail(fmt.Sprintf("word %q is not a unigram", fs[j+1]), nil)
 				}
 				ids[j] = id

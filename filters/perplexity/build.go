@@ -23,7 +23,7 @@ func newBuilder(order int, counts []int) (*builder, error) {
 	}
 	m := &Model{
 		order:      order,
-		index:      make(map[string]uint32, counts[0]+1),
+		index:      newVocabIndex(counts[0] + 1),
 		words:      make([]string, 0, counts[0]+1),
 		uniProb:    make([]float32, 0, counts[0]+1),
 		uniBackoff: make([]float32, 0, counts[0]+1),
@@ -40,7 +40,7 @@ func newBuilder(order int, counts []int) (*builder, error) {
 // addWord adds a unigram and returns its id.
 func (b *builder) addWord(w string, prob, backoff float32) (uint32, error) {
 	m := b.m
-	if _, dup := m.index[w]; dup {
+	if m.index.lookup(m.words, w) != emptyWord {
 		return 0, fmt.Errorf("perplexity: duplicate unigram %q", w)
 	}
 	if len(m.words) >= emptyWord-1 {
@@ -48,7 +48,7 @@ func (b *builder) addWord(w string, prob, backoff float32) (uint32, error) {
 	}
 	id := uint32(len(m.words))
 	m.words = append(m.words, w)
-	m.index[w] = id
+	m.index.add(m.words, id)
 	m.uniProb = append(m.uniProb, prob)
 	m.uniBackoff = append(m.uniBackoff, backoff)
 	switch w {

@@ -154,8 +154,8 @@ func (t *table) bytes() int64 {
 // immutable once built, so every method is safe for concurrent use.
 type Model struct {
 	order int
-	words []string          // id -> word
-	index map[string]uint32 // word -> id
+	words []string   // id -> word
+	index vocabIndex // word -> id
 	// Unigram probabilities and backoffs, log10, indexed by word id.
 	uniProb    []float32
 	uniBackoff []float32
@@ -184,8 +184,8 @@ func (m *Model) Counts() []int {
 // Index returns the id of word and whether it is in the vocabulary; an
 // unknown word gets the id of <unk>.
 func (m *Model) Index(word string) (uint32, bool) {
-	id, ok := m.index[word]
-	if !ok {
+	id := m.index.lookup(m.words, word)
+	if id == emptyWord {
 		return m.unk, false
 	}
 	return id, true
@@ -202,10 +202,9 @@ func (m *Model) MemoryBytes() int64 {
 		b += m.tables[i].bytes()
 	}
 	b += int64(len(m.uniProb)) * 8
+	b += m.index.bytes()
 	for _, w := range m.words {
-		// string header in words, its bytes, and roughly one map entry
-		// (key header, value, control byte, load factor 7/8).
-		b += 16 + int64(len(w)) + 24
+		b += 16 + int64(len(w)) // string header and bytes
 	}
 	return b
 }

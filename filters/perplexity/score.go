@@ -86,8 +86,8 @@ func (m *Model) Score(pieces []string, bos, eos bool) (log10 float64, oov int) {
 	}
 	cur := 0
 	for _, p := range pieces {
-		id, ok := m.index[p]
-		if !ok {
+		id := m.index.lookup(m.words, p)
+		if id == emptyWord {
 			id = m.unk
 			oov++
 		}
@@ -121,8 +121,8 @@ func (m *Model) ScoreLine(line string, bos, eos bool) (log10 float64, tokens, oo
 		if j == i {
 			break
 		}
-		id, ok := m.index[line[i:j]]
-		if !ok {
+		id := m.index.lookup(m.words, line[i:j])
+		if id == emptyWord {
 			id = m.unk
 			oov++
 		}
