@@ -15,11 +15,11 @@ type span struct {
 // model so that concurrent calls share nothing and steady state allocates
 // only the returned slice.
 type encoder struct {
-	norm    []byte
-	syms    []bpeSymbol
-	heap    []bpePair
-	spans   []span
-	best    []bestNode
+	norm     []byte
+	syms     []bpeSymbol
+	heap     []bpePair
+	spans    []span
+	best     []bestNode
 	revMerge map[string][2]string
 }
 
@@ -106,6 +106,7 @@ func (m *Model) EncodePieces(text string) []string {
 type bpeSymbol struct {
 	start, len int32 // bytes of the normalized text; len 0 once merged away
 	prev, next int32
+	id         int32 // merge-table symbol id, -1 when it can merge with nothing
 	freeze     bool
 }
 
@@ -113,6 +114,7 @@ type bpePair struct {
 	score       float32
 	left, right int32
 	size        int32
+	id          int32 // the merged piece
 }
 
 // before orders the agenda as SentencePiece's SymbolPairComparator does:
@@ -164,6 +166,7 @@ func heapPop(h []bpePair) (bpePair, []bpePair) {
 // merge the adjacent pair whose concatenation is the best-scoring piece.
 func (m *Model) encodeBPE(e *encoder) {
 	norm := e.norm
+	mt := m.merges
 	syms := e.syms[:0]
 	for i := 0; i < len(norm); {
 		n := 0
@@ -177,7 +180,7 @@ func (m *Model) encodeBPE(e *encoder) {
 			n = min(oneCharLen(norm[i]), len(norm)-i)
 		}
 		idx := int32(len(syms))
-		syms = append(syms, bpeSymbol{start: int32(i), len: int32(n), prev: idx - 1, next: idx + 1, freeze: freeze})
+		syms = append(syms, bpeSymbol{start: int32(i), len: int32(n), prev: idx - 1, next: idx + 1, freeze: freeze, id: mt.symbol(norm[i : i+n])})
 		i += n
 	}
 	syms[len(syms)-1].next = -1
@@ -188,23 +191,25 @@ func (m *Model) encodeBPE(e *encoder) {
 	}
 	hasUnused := false
 	addPair := func(left, right int32) {
-		if left < 0 || right < 0 || syms[left].freeze || syms[right].freeze {
+		if left < 0 || right < 0 {
 			return
 		}
 		l, r := &syms[left], &syms[right]
-		piece := norm[l.start : l.start+l.len+r.len]
-		id := m.vocab.lookup(piece)
+		if l.freeze || r.freeze {
+			return
+		}
+		id := mt.merge(l.id, r.id)
 		if id < 0 {
 			return
 		}
 		p := &m.pieces[id]
-		h = heapPush(h, bpePair{score: p.Score, left: left, right: right, size: int32(len(piece))})
+		h = heapPush(h, bpePair{score: p.Score, left: left, right: right, size: l.len + r.len, id: id})
 		if p.Type == Unused {
 			if e.revMerge == nil {
 				e.revMerge = map[string][2]string{}
 			}
 			hasUnused = true
-			e.revMerge[string(piece)] = [2]string{string(norm[l.start : l.start+l.len]), string(norm[r.start : r.start+r.len])}
+			e.revMerge[p.Text] = [2]string{string(norm[l.start : l.start+l.len]), string(norm[r.start : r.start+r.len])}
 		}
 	}
 	for i := int32(1); i < int32(len(syms)); i++ {
@@ -218,6 +223,7 @@ func (m *Model) encodeBPE(e *encoder) {
 			continue
 		}
 		l.len += r.len
+		l.id = top.id
 		l.next = r.next
 		if r.next >= 0 {
 			syms[r.next].prev = top.left
@@ -229,14 +235,13 @@ func (m *Model) encodeBPE(e *encoder) {
 	e.heap = h
 	for i := int32(0); i != -1; i = syms[i].next {
 		s := &syms[i]
-		piece := norm[s.start : s.start+s.len]
 		if hasUnused {
-			m.resegment(e, string(piece), s.start)
+			m.resegment(e, string(norm[s.start:s.start+s.len]), s.start)
 			continue
 		}
-		id := m.vocab.lookup(piece)
-		if id < 0 {
-			id = m.unkID
+		id := s.id
+		if id < 0 || int(id) >= len(m.pieces) {
+			id = m.PieceToID(string(norm[s.start : s.start+s.len]))
 		}
 		e.spans = append(e.spans, span{start: s.start, end: s.start + s.len, id: id})
 	}

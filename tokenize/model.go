@@ -138,7 +138,8 @@ type Model struct {
 	charsmap *charsmap
 
 	minScore, maxScore float32
-	trie               *trie // unigram only
+	trie               *trie       // unigram only
+	merges             *mergeTable // BPE only
 
 	pool encoderPool
 }
@@ -299,6 +300,9 @@ func (m *Model) init() error {
 	if m.typ == Unigram {
 		m.trie = newTrie(m.pieces)
 	}
+	if m.typ == BPE {
+		m.merges = newMergeTable(m)
+	}
 	return nil
 }
 
@@ -417,22 +421,22 @@ func (m *Model) ByteFallback() bool { return m.byteFallback }
 
 // NormalizerSpec is the part of the normalizer spec the encoder obeys.
 type NormalizerSpec struct {
-	Name                   string
-	AddDummyPrefix         bool
-	RemoveExtraWhitespaces bool
-	EscapeWhitespaces      bool
+	Name                    string
+	AddDummyPrefix          bool
+	RemoveExtraWhitespaces  bool
+	EscapeWhitespaces       bool
 	TreatWhitespaceAsSuffix bool // from the trainer spec
-	CharsmapBytes          int  // size of precompiled_charsmap; 0 for identity
+	CharsmapBytes           int  // size of precompiled_charsmap; 0 for identity
 }
 
 // Normalizer describes how the model normalizes text before encoding.
 func (m *Model) Normalizer() NormalizerSpec {
 	return NormalizerSpec{
-		Name:                   m.normalizer.getString(nsName, ""),
-		AddDummyPrefix:         m.addDummyPrefix,
-		RemoveExtraWhitespaces: m.removeExtraWS,
-		EscapeWhitespaces:      m.escapeWS,
+		Name:                    m.normalizer.getString(nsName, ""),
+		AddDummyPrefix:          m.addDummyPrefix,
+		RemoveExtraWhitespaces:  m.removeExtraWS,
+		EscapeWhitespaces:       m.escapeWS,
 		TreatWhitespaceAsSuffix: m.wsSuffix,
-		CharsmapBytes:          len(m.normalizer.getBytes(nsCharsmap)),
+		CharsmapBytes:           len(m.normalizer.getBytes(nsCharsmap)),
 	}
 }

@@ -33,6 +33,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		// subcommands, one per line
 		newLmCmd(),
+		newTokenizerCmd(),
 	)
 	return root
 }

@@ -1,0 +1,405 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokenmill/tokenmill/tokenize"
+)
+
+func newTokenizerCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "tokenizer",
+		Short: "Encode, decode, inspect and train SentencePiece-compatible tokenizers",
+	}
+	cmd.AddCommand(newTokenizerEncodeCmd(), newTokenizerDecodeCmd(), newTokenizerInfoCmd(), newTokenizerTrainCmd())
+	return cmd
+}
+
+func loadModelFlag(path string) (*tokenize.Model, error) {
+	if path == "" {
+		return nil, usageError{errors.New("--model is required")}
+	}
+	return tokenize.Load(path)
+}
+
+// readLines calls fn for each line of r without its "\n". Unlike
+// bufio.ScanLines it keeps a trailing "\r", as spm_encode's std::getline does.
+func readLines(r io.Reader, fn func([]byte) error) error {
+	br := bufio.NewReaderSize(r, 1<<20)
+	var long []byte
+	for {
+		line, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			long = append(long, line...)
+			continue
+		}
+		if long != nil {
+			line = append(long, line...)
+			long = nil
+		}
+		if len(line) > 0 && line[len(line)-1] == '\n' {
+			line = line[:len(line)-1]
+		} else if err == io.EOF && len(line) == 0 {
+			return nil
+		}
+		if ferr := fn(line); ferr != nil {
+			return ferr
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func newTokenizerEncodeCmd() *cobra.Command {
+	var modelPath string
+	var pieces, jsonIn, bos, eos bool
+	var threads int
+	cmd := &cobra.Command{
+		Use:   "encode",
+		Short: "Encode stdin, one document per line, to one JSON array of ids per line",
+		Long: `Encode reads UTF-8 text on stdin, one document per line, and writes one JSON
+array of ids per line, the ids spm_encode --output_format=id gives. A trailing
+CR is kept as part of the line, like spm_encode. With --json each line is a
+JSON string literal, so documents may hold newlines and NULs.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			m, err := loadModelFlag(modelPath)
+			if err != nil {
+				return err
+			}
+			if bos && m.BOSID() < 0 {
+				return usageError{errors.New("--bos: the model has no <s> control piece")}
+			}
+			if eos && m.EOSID() < 0 {
+				return usageError{errors.New("--eos: the model has no </s> control piece")}
+			}
+			if threads <= 0 {
+				threads = runtime.GOMAXPROCS(0)
+			}
+			enc := func(dst []byte, line []byte, lineNo int) ([]byte, error) {
+				if jsonIn {
+					var s string
+					if err := json.Unmarshal(line, &s); err != nil {
+						return dst, fmt.Errorf("stdin line %d: --json: %w", lineNo, err)
+					}
+					line = []byte(s)
+				}
+				ids := m.EncodeBytes(line)
+				if bos {
+					ids = append([]int32{m.BOSID()}, ids...)
+				}
+				if eos {
+					ids = append(ids, m.EOSID())
+				}
+				dst = append(dst, '[')
+				for i, id := range ids {
+					if i > 0 {
+						dst = append(dst, ", "...)
+					}
+					if pieces {
+						b, _ := json.Marshal(m.IDToPiece(id))
+						dst = append(dst, b...)
+					} else {
+						dst = strconv.AppendInt(dst, int64(id), 10)
+					}
+				}
+				return append(dst, "]\n"...), nil
+			}
+			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<20)
+			if err := parallelLines(cmd.InOrStdin(), out, threads, enc); err != nil {
+				return err
+			}
+			return out.Flush()
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&modelPath, "model", "", "SentencePiece .model file (required)")
+	f.BoolVar(&pieces, "pieces", false, "write pieces instead of ids")
+	f.BoolVar(&jsonIn, "json", false, "read each line as a JSON string literal")
+	f.BoolVar(&bos, "bos", false, "prepend the BOS id")
+	f.BoolVar(&eos, "eos", false, "append the EOS id")
+	f.IntVar(&threads, "threads", 0, "encoding goroutines (0: one per CPU)")
+	return cmd
+}
+
+// parallelLines runs fn over the lines of r on n goroutines, in batches, and
+// writes the results in input order.
+func parallelLines(r io.Reader, w io.Writer, n int, fn func(dst, line []byte, lineNo int) ([]byte, error)) error {
+	type batch struct {
+		lines [][]byte
+		first int
+		out   []byte
+		err   error
+		done  chan struct{}
+	}
+	const batchBytes = 256 << 10
+	work := make(chan *batch, n)
+	order := make(chan *batch, 2*n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				for i, l := range b.lines {
+					if b.out, b.err = fn(b.out, l, b.first+i); b.err != nil {
+						break
+					}
+				}
+				close(b.done)
+			}
+		}()
+	}
+	writeErr := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range order {
+			<-b.done
+			if err == nil {
+				err = b.err
+			}
+			if err == nil {
+				_, err = w.Write(b.out)
+			}
+		}
+		writeErr <- err
+	}()
+	cur := &batch{first: 1, done: make(chan struct{})}
+	size, lineNo := 0, 0
+	flush := func() {
+		order <- cur
+		work <- cur
+		cur = &batch{first: lineNo + 1, done: make(chan struct{})}
+		size = 0
+	}
+	rerr := readLines(r, func(line []byte) error {
+		lineNo++
+		cur.lines = append(cur.lines, append([]byte(nil), line...))
+		size += len(line) + 16
+		if size >= batchBytes {
+			flush()
+		}
+		return nil
+	})
+	if len(cur.lines) > 0 {
+		flush()
+	}
+	close(work)
+	close(order)
+	wg.Wait()
+	if err := <-writeErr; err != nil {
+		return err
+	}
+	if rerr != nil {
+		return fmt.Errorf("stdin: %w", rerr)
+	}
+	return nil
+}
+
+func newTokenizerDecodeCmd() *cobra.Command {
+	var modelPath string
+	var jsonOut bool
+	cmd := &cobra.Command{
+		Use:   "decode",
+		Short: "Decode lines of ids (JSON arrays or space-separated) back to text",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			m, err := loadModelFlag(modelPath)
+			if err != nil {
+				return err
+			}
+			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<20)
+			lineNo := 0
+			err = readLines(cmd.InOrStdin(), func(line []byte) error {
+				lineNo++
+				ids, err := parseIDs(line)
+				if err != nil {
+					return fmt.Errorf("stdin line %d: %w", lineNo, err)
+				}
+				text := m.Decode(ids)
+				if jsonOut {
+					b, _ := json.Marshal(text)
+					out.Write(b)
+				} else {
+					out.WriteString(text)
+				}
+				return out.WriteByte('\n')
+			})
+			if err != nil {
+				return err
+			}
+			return out.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&modelPath, "model", "", "SentencePiece .model file (required)")
+	cmd.Flags().BoolVar(&jsonOut, "json", false, "write each text as a JSON string literal")
+	return cmd
+}
+
+func parseIDs(line []byte) ([]int32, error) {
+	line = bytes.TrimSpace(line)
+	if len(line) > 0 && line[0] == '[' {
+		var ids []int32
+		if err := json.Unmarshal(line, &ids); err != nil {
+			return nil, fmt.Errorf("ids: %w", err)
+		}
+		return ids, nil
+	}
+	var ids []int32
+	for _, f := range strings.Fields(string(line)) {
+		v, err := strconv.ParseInt(f, 10, 32)
+		if err != nil {
+			return nil, fmt.Errorf("ids: %w", err)
+		}
+		ids = append(ids, int32(v))
+	}
+	return ids, nil
+}
+
+func newTokenizerInfoCmd() *cobra.Command {
+	var modelPath string
+	cmd := &cobra.Command{
+		Use:   "info",
+		Short: "Print a model's type, vocabulary size, special ids and normalizer",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			m, err := loadModelFlag(modelPath)
+			if err != nil {
+				return err
+			}
+			n := m.Normalizer()
+			counts := map[tokenize.PieceType]int{}
+			for id := 0; id < m.VocabSize(); id++ {
+				counts[m.Piece(int32(id)).Type]++
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "type\t%s\n", m.Type())
+			fmt.Fprintf(w, "vocab_size\t%d\n", m.VocabSize())
+			fmt.Fprintf(w, "pieces\tnormal %d, byte %d, control %d, user_defined %d, unused %d, unknown %d\n",
+				counts[tokenize.Normal], counts[tokenize.Byte], counts[tokenize.Control], counts[tokenize.UserDefined], counts[tokenize.Unused], counts[tokenize.Unknown])
+			fmt.Fprintf(w, "unk_id\t%d\nbos_id\t%d\neos_id\t%d\npad_id\t%d\n", m.UnkID(), m.BOSID(), m.EOSID(), m.PadID())
+			fmt.Fprintf(w, "byte_fallback\t%v\n", m.ByteFallback())
+			name := n.Name
+			if name == "" {
+				name = "(unnamed)"
+			}
+			fmt.Fprintf(w, "normalizer\t%s\n", name)
+			fmt.Fprintf(w, "precompiled_charsmap_bytes\t%d\n", n.CharsmapBytes)
+			fmt.Fprintf(w, "add_dummy_prefix\t%v\nremove_extra_whitespaces\t%v\nescape_whitespaces\t%v\ntreat_whitespace_as_suffix\t%v\n",
+				n.AddDummyPrefix, n.RemoveExtraWhitespaces, n.EscapeWhitespaces, n.TreatWhitespaceAsSuffix)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&modelPath, "model", "", "SentencePiece .model file (required)")
+	return cmd
+}
+
+func newTokenizerTrainCmd() *cobra.Command {
+	opts := tokenize.LLaMAOptions()
+	var input, prefix, output, modelType string
+	var vocab int
+	var normalization string
+	var noRemoveExtraWS bool
+	cmd := &cobra.Command{
+		Use:   "train",
+		Short: "Train a BPE model with LLaMA's SentencePiece options",
+		Long: `Train reads --input (one sentence per line) and writes a SentencePiece BPE
+model, by default with LLaMA's trainer options: split digits, byte fallback,
+character coverage 0.99995, pieces of at most 16 characters, whitespace-only
+pieces allowed, identity normalization with a dummy prefix.
+--model-prefix P writes P.model and P.vocab, like spm_train; --output writes
+one .model file.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if input == "" {
+				return usageError{errors.New("--input is required")}
+			}
+			if (prefix == "") == (output == "") {
+				return usageError{errors.New("give exactly one of --model-prefix and --output")}
+			}
+			if modelType != "bpe" {
+				return usageError{fmt.Errorf("--model-type %q: only bpe is supported", modelType)}
+			}
+			if normalization != "identity" {
+				return usageError{fmt.Errorf("--normalization %q: only identity is supported", normalization)}
+			}
+			if noRemoveExtraWS {
+				opts.RemoveExtraWhitespaces = false
+			}
+			opts.VocabSize = vocab
+			opts.InputName = input
+			opts.ModelPrefix = prefix
+			if prefix == "" {
+				opts.ModelPrefix = strings.TrimSuffix(output, ".model")
+			}
+			f, err := os.Open(input)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			m, err := tokenize.TrainBPE(f, opts)
+			if err != nil {
+				return fmt.Errorf("train %s: %w", input, err)
+			}
+			data, err := m.Marshal()
+			if err != nil {
+				return err
+			}
+			path := output
+			if prefix != "" {
+				path = prefix + ".model"
+			}
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				return err
+			}
+			if prefix != "" {
+				var sb strings.Builder
+				for id := 0; id < m.VocabSize(); id++ {
+					p := m.Piece(int32(id))
+					fmt.Fprintf(&sb, "%s\t%s\n", p.Text, strconv.FormatFloat(float64(p.Score), 'g', -1, 32))
+				}
+				if err := os.WriteFile(prefix+".vocab", []byte(sb.String()), 0o644); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&input, "input", "", "training text, one sentence per line (required)")
+	f.StringVar(&prefix, "model-prefix", "", "write PREFIX.model and PREFIX.vocab")
+	f.StringVar(&output, "output", "", "write the .model to this path")
+	f.StringVar(&modelType, "model-type", "bpe", "model type (bpe)")
+	f.IntVar(&vocab, "vocab-size", 32000, "vocabulary size, special and byte pieces included")
+	f.Float64Var(&opts.CharacterCoverage, "character-coverage", opts.CharacterCoverage, "fraction of characters the alphabet covers")
+	f.IntVar(&opts.MaxPieceLength, "max-sentencepiece-length", opts.MaxPieceLength, "longest piece, in characters")
+	f.IntVar(&opts.MaxSentenceLength, "max-sentence-length", opts.MaxSentenceLength, "skip longer lines (bytes)")
+	f.BoolVar(&opts.SplitDigits, "split-digits", opts.SplitDigits, "every digit its own piece")
+	f.BoolVar(&opts.ByteFallback, "byte-fallback", opts.ByteFallback, "add <0x00>..<0xFF> pieces")
+	f.BoolVar(&opts.AllowWhitespaceOnlyPieces, "allow-whitespace-only-pieces", opts.AllowWhitespaceOnlyPieces, "allow pieces made only of whitespace")
+	f.BoolVar(&opts.SplitByUnicodeScript, "split-by-unicode-script", opts.SplitByUnicodeScript, "no piece mixes Unicode scripts")
+	f.BoolVar(&opts.SplitByWhitespace, "split-by-whitespace", opts.SplitByWhitespace, "no piece crosses a word boundary")
+	f.BoolVar(&opts.SplitByNumber, "split-by-number", opts.SplitByNumber, "digits do not join letters")
+	f.BoolVar(&opts.AddDummyPrefix, "add-dummy-prefix", opts.AddDummyPrefix, "prefix each sentence with a space")
+	f.BoolVar(&opts.RemoveExtraWhitespaces, "remove-extra-whitespaces", opts.RemoveExtraWhitespaces, "drop leading, trailing and repeated spaces")
+	f.BoolVar(&noRemoveExtraWS, "no-remove-extra-whitespaces", false, "keep every space (LLaMA; the default)")
+	f.StringVar(&normalization, "normalization", "identity", "normalization rule (identity)")
+	f.IntVar(&opts.Threads, "num-threads", opts.Threads, "recorded in the trainer spec; training runs on one core")
+	return cmd
+}

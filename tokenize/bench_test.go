@@ -1,0 +1,31 @@
+package tokenize
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkEncode measures one core encoding the reference case texts
+// (prose, code, 49 languages, whitespace runs, byte fallback).
+func BenchmarkEncode(b *testing.B) {
+	for _, name := range []string{"bpe8k", "unigram8k"} {
+		b.Run(name, func(b *testing.B) {
+			m := loadTestModel(b, name+".model")
+			cases := readCases(b, filepath.Join("testdata", name+"-cases.jsonl"))
+			var texts [][]byte
+			n := 0
+			for _, c := range cases {
+				texts = append(texts, []byte(c.Text))
+				n += len(c.Text)
+			}
+			b.SetBytes(int64(n))
+			b.ResetTimer()
+			var ids []int32
+			for i := 0; i < b.N; i++ {
+				for _, t := range texts {
+					ids = m.AppendEncode(ids[:0], t)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,113 @@
+package tokenize
+
+import "unicode/utf8"
+
+// mergeTable answers the BPE encoder's only question, "is left+right a
+// piece?", with integer keys instead of hashing bytes. A BPE symbol is
+// always a single character or a vocabulary piece (a merge only succeeds
+// when the concatenation is a piece), so listing, for every piece, each
+// split into two such symbols gives every merge the encoder can make.
+// Characters that are not pieces themselves get ids past the vocabulary.
+type mergeTable struct {
+	syms  *pieceMap // pieces (NORMAL, USER_DEFINED, UNUSED) and extra characters
+	ascii [128]int32
+	keys  []uint64 // open addressing; 0 = empty (ids are offset by 1)
+	vals  []int32
+	mask  uint64
+	shift uint
+}
+
+func pairKey(a, b int32) uint64 { return uint64(uint32(a)+1)<<32 | uint64(uint32(b)+1) }
+
+func newMergeTable(m *Model) *mergeTable {
+	t := &mergeTable{syms: newPieceMap(len(m.pieces) * 2)}
+	next := int32(len(m.pieces))
+	for id, p := range m.pieces {
+		if p.Type == Normal || p.Type == UserDefined || p.Type == Unused {
+			t.syms.put(p.Text, int32(id))
+		}
+	}
+	symID := func(s string) int32 {
+		if id := t.syms.get(s); id >= 0 {
+			return id
+		}
+		if utf8.RuneCountInString(s) == 1 {
+			id := next
+			next++
+			t.syms.put(s, id)
+			return id
+		}
+		return -1
+	}
+	type entry struct {
+		k  uint64
+		id int32
+	}
+	var entries []entry
+	for id, p := range m.pieces {
+		if p.Type != Normal && p.Type != Unused {
+			continue // user-defined pieces are frozen, never merged into
+		}
+		s := p.Text
+		for i := range s {
+			if i == 0 {
+				continue
+			}
+			a, b := symID(s[:i]), symID(s[i:])
+			if a < 0 || b < 0 {
+				continue
+			}
+			entries = append(entries, entry{pairKey(a, b), int32(id)})
+		}
+	}
+	size := 16
+	for size < 2*len(entries) {
+		size <<= 1
+	}
+	t.keys = make([]uint64, size)
+	t.vals = make([]int32, size)
+	t.mask = uint64(size - 1)
+	for bits := uint(0); 1<<bits < size; bits++ {
+		t.shift = 64 - bits - 1
+	}
+	for _, e := range entries {
+		i := t.slot(e.k)
+		for t.keys[i] != 0 && t.keys[i] != e.k {
+			i = (i + 1) & t.mask
+		}
+		t.keys[i] = e.k
+		t.vals[i] = e.id
+	}
+	for c := range t.ascii {
+		t.ascii[c] = t.syms.get(string(rune(c)))
+	}
+	return t
+}
+
+func (t *mergeTable) slot(k uint64) uint64 { return (k * 0x9E3779B97F4A7C15) >> t.shift & t.mask }
+
+// merge returns the piece id of a+b, or -1.
+func (t *mergeTable) merge(a, b int32) int32 {
+	if a < 0 || b < 0 {
+		return -1
+	}
+	k := pairKey(a, b)
+	i := t.slot(k)
+	for {
+		switch t.keys[i] {
+		case k:
+			return t.vals[i]
+		case 0:
+			return -1
+		}
+		i = (i + 1) & t.mask
+	}
+}
+
+// symbol returns the symbol id of one character or user-defined piece, or -1.
+func (t *mergeTable) symbol(s []byte) int32 {
+	if len(s) == 1 && s[0] < utf8.RuneSelf {
+		return t.ascii[s[0]]
+	}
+	return t.syms.lookup(s)
+}

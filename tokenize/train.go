@@ -1,0 +1,806 @@
+package tokenize
+
+import (
+	"bufio"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// TrainOptions are the spm_train flags TrainBPE honours. Field names follow
+// the TrainerSpec fields they are written to.
+type TrainOptions struct {
+	VocabSize                 int     // all pieces, meta and byte pieces included
+	CharacterCoverage         float64 // fraction of characters the alphabet covers
+	MaxPieceLength            int     // max_sentencepiece_length, in characters
+	MaxSentenceLength         int     // lines longer than this (bytes) are skipped
+	SplitByUnicodeScript      bool
+	SplitByWhitespace         bool
+	SplitByNumber             bool
+	SplitDigits               bool
+	TreatWhitespaceAsSuffix   bool
+	AllowWhitespaceOnlyPieces bool
+	ByteFallback              bool
+	AddDummyPrefix            bool // normalizer: identity rules
+	RemoveExtraWhitespaces    bool
+	UnkID, BosID, EosID       int
+	PadID                     int // -1: no padding piece
+	// InputName and ModelPrefix are only recorded in the TrainerSpec, as
+	// spm_train records its --input and --model_prefix.
+	InputName, ModelPrefix string
+	Threads                int // recorded as num_threads
+}
+
+// LLaMAOptions returns LLaMA's spm_train options (vocabulary 32000, BPE,
+// split digits, byte fallback, character coverage 0.99995, identity
+// normalization with a dummy prefix).
+func LLaMAOptions() TrainOptions {
+	return TrainOptions{
+		VocabSize:                 32000,
+		CharacterCoverage:         0.99995,
+		MaxPieceLength:            16,
+		MaxSentenceLength:         4192,
+		SplitByUnicodeScript:      true,
+		SplitByWhitespace:         true,
+		SplitByNumber:             true,
+		SplitDigits:               true,
+		AllowWhitespaceOnlyPieces: true,
+		ByteFallback:              true,
+		AddDummyPrefix:            true,
+		UnkID:                     0,
+		BosID:                     1,
+		EosID:                     2,
+		PadID:                     -1,
+		InputName:                 "input.txt",
+		ModelPrefix:               "tokenizer",
+		Threads:                   1,
+	}
+}
+
+// Characters with a meaning of their own in SentencePiece's trainer.
+const (
+	wsChar       = 0x2581 // ▁
+	unkChar      = 0x2047 // ⁇ replaces characters outside the alphabet
+	boundaryChar = 0x09   // tab, never part of the alphabet
+	unkStr       = "\u2047"
+)
+
+// TrainBPE trains a BPE model on r (one sentence per line) the way spm_train
+// 0.1.97 does with model_type=bpe: identity normalization, an alphabet of the
+// most frequent characters up to CharacterCoverage, whitespace-split words
+// weighted by count, then greedy merges of the most frequent adjacent pair
+// (ties: shorter piece, then byte-wise smaller), overlapping pairs counted
+// as SentencePiece 0.1.97 counts them. spm_train rescans a window of active
+// pairs; TrainBPE keeps all pairs in a lazily updated priority queue, which
+// picks the same pair whenever spm's window holds the true maximum.
+func TrainBPE(r io.Reader, opts TrainOptions) (*Model, error) {
+	if opts.MaxPieceLength <= 0 || opts.MaxPieceLength > 512 {
+		return nil, fmt.Errorf("tokenize: max piece length %d out of range", opts.MaxPieceLength)
+	}
+	t := &bpeTrainer{opts: opts, scripts: map[rune]int16{}}
+	if err := t.initMeta(); err != nil {
+		return nil, err
+	}
+	if err := t.loadSentences(r); err != nil {
+		return nil, err
+	}
+	t.train()
+	return t.save()
+}
+
+type metaPiece struct {
+	text string
+	typ  PieceType
+}
+
+type bpeTrainer struct {
+	opts     TrainOptions
+	meta     map[int]metaPiece
+	required []charCount // alphabet, sorted by count desc then code point
+	reqSet   map[rune]int64
+	words    []wordCount
+
+	scripts map[rune]int16
+
+	// BPE state, as in bpe_model_trainer.cc.
+	syms    []trainSym
+	charSym map[rune]int32
+	cache   map[uint64]int32 // pair (left sym, right sym) -> sym
+	invalid map[uint64]struct{}
+	seqs    [][]int32 // per word: symbol ids, -1 where merged away
+	wfreq   []int64
+	pending []int32
+	heap    []heapEntry
+	final   []scoredPiece
+}
+
+type charCount struct {
+	c rune
+	n int64
+}
+
+type wordCount struct {
+	w string
+	n int64
+}
+
+type scoredPiece struct {
+	text  string
+	score float32
+}
+
+type trainSym struct {
+	left, right int32
+	text        string
+	nchars      int32
+	freq        int64
+	positions   []uint64
+	recompute   bool
+	pending     bool
+	active      bool
+	isUnk       bool
+	isChar      bool
+}
+
+func (t *bpeTrainer) initMeta() error {
+	o := t.opts
+	t.meta = map[int]metaPiece{}
+	add := func(id int, text string, typ PieceType) error {
+		if id < 0 {
+			return nil
+		}
+		if id >= o.VocabSize {
+			return fmt.Errorf("tokenize: id %d of %s is not below vocab size %d", id, text, o.VocabSize)
+		}
+		if _, dup := t.meta[id]; dup {
+			return fmt.Errorf("tokenize: id %d is given to two special pieces", id)
+		}
+		t.meta[id] = metaPiece{text, typ}
+		return nil
+	}
+	if o.UnkID < 0 {
+		return errors.New("tokenize: unk_id must be defined")
+	}
+	if err := add(o.UnkID, "<unk>", Unknown); err != nil {
+		return err
+	}
+	if err := add(o.BosID, "<s>", Control); err != nil {
+		return err
+	}
+	if err := add(o.EosID, "</s>", Control); err != nil {
+		return err
+	}
+	if err := add(o.PadID, "<pad>", Control); err != nil {
+		return err
+	}
+	if o.ByteFallback {
+		id := 0
+		for b := 0; b < 256; b++ {
+			for t.meta[id].text != "" {
+				id++
+			}
+			if err := add(id, fmt.Sprintf("<0x%02X>", b), Byte); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// loadSentences is TrainerInterface::LoadSentences followed by
+// SplitSentencesByWhitespace: read, skip, normalize, pick the alphabet,
+// replace rare characters by ⁇, and count words.
+func (t *bpeTrainer) loadSentences(r io.Reader) error {
+	o := t.opts
+	norm := &Model{addDummyPrefix: o.AddDummyPrefix, removeExtraWS: o.RemoveExtraWhitespaces, escapeWS: true, wsSuffix: o.TreatWhitespaceAsSuffix}
+	br := bufio.NewReaderSize(r, 1<<20)
+	counts := map[string]int64{} // whole normalized sentences, to share work on repeats
+	var buf []byte
+	lineNo := 0
+	for {
+		line, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			long := append([]byte(nil), line...)
+			for err == bufio.ErrBufferFull {
+				line, err = br.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if len(line) > 0 {
+			lineNo++
+			line = trimNewline(line)
+			if len(line) <= o.MaxSentenceLength && !strings.Contains(string(line), unkStr) {
+				buf = norm.normalize(buf[:0], line)
+				if len(buf) > 0 {
+					counts[string(buf)]++
+				}
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("tokenize: training input line %d: %w", lineNo+1, err)
+		}
+	}
+	// Character counts and the alphabet.
+	chars := map[rune]int64{}
+	var all int64
+	for s, n := range counts {
+		for _, c := range s {
+			if c == 0 || c == ' ' || !validCodepoint(c) {
+				continue
+			}
+			chars[c] += n
+			all += n
+		}
+	}
+	sorted := make([]charCount, 0, len(chars))
+	for c, n := range chars {
+		sorted = append(sorted, charCount{c, n})
+	}
+	slices.SortFunc(sorted, func(a, b charCount) int {
+		if a.n != b.n {
+			return cmp.Compare(b.n, a.n)
+		}
+		return cmp.Compare(a.c, b.c)
+	})
+	t.reqSet = map[rune]int64{}
+	var acc int64
+	cov := float32(o.CharacterCoverage)
+	for _, cc := range sorted {
+		coverage := float32(1.0 * float64(acc) / float64(all))
+		if coverage >= cov {
+			break
+		}
+		acc += cc.n
+		if cc.c == boundaryChar {
+			continue
+		}
+		t.reqSet[cc.c] = cc.n
+		t.required = append(t.required, cc)
+	}
+	if len(t.required)+len(t.meta) >= o.VocabSize {
+		return fmt.Errorf("tokenize: vocabulary size %d is smaller than the %d required characters and %d special pieces; raise it or lower the character coverage",
+			o.VocabSize, len(t.required), len(t.meta))
+	}
+	// Words: rare characters replaced by ⁇, split at ▁, counted.
+	words := map[string]int64{}
+	var rb []byte
+	for s, n := range counts {
+		rb = rb[:0]
+		for _, c := range s {
+			if _, ok := t.reqSet[c]; !ok {
+				c = unkChar
+			}
+			rb = utf8.AppendRune(rb, c)
+		}
+		splitWords(rb, o.TreatWhitespaceAsSuffix, o.AllowWhitespaceOnlyPieces, func(w []byte) {
+			words[string(w)] += n
+		})
+	}
+	t.words = make([]wordCount, 0, len(words))
+	for w, n := range words {
+		t.words = append(t.words, wordCount{w, n})
+	}
+	slices.SortFunc(t.words, func(a, b wordCount) int {
+		if a.n != b.n {
+			return cmp.Compare(b.n, a.n)
+		}
+		return strings.Compare(a.w, b.w)
+	})
+	return nil
+}
+
+func trimNewline(b []byte) []byte {
+	if len(b) > 0 && b[len(b)-1] == '\n' {
+		return b[:len(b)-1]
+	}
+	return b
+}
+
+func validCodepoint(c rune) bool {
+	return c < 0xD800 || (c >= 0xE000 && c <= 0x10FFFF)
+}
+
+// splitWords is SentencePiece's SplitIntoWords for ▁-escaped text.
+func splitWords(text []byte, wsSuffix, allowWSOnly bool, emit func([]byte)) {
+	const sp = spaceSymbol
+	start, end := -1, 0
+	inWS := false
+	flush := func() {
+		if start >= 0 {
+			emit(text[start:end])
+		}
+	}
+	for i := 0; i < len(text); {
+		n := min(oneCharLen(text[i]), len(text)-i)
+		isWS := string(text[i:i+n]) == sp
+		if wsSuffix {
+			if start < 0 {
+				start = i
+			}
+			end = i + n
+			i += n
+			if isWS {
+				if !allowWSOnly || i >= len(text) || string(text[i:min(i+3, len(text))]) != sp {
+					flush()
+					start = -1
+				}
+			}
+			continue
+		}
+		if i == 0 || (isWS && (!inWS || !allowWSOnly)) {
+			flush()
+			start = i
+			inWS = true
+		}
+		if inWS && !isWS {
+			inWS = false
+		}
+		end = i + n
+		i += n
+	}
+	flush()
+}
+
+// script returns a small id for c's Unicode script as SentencePiece's
+// IsValidSentencePiece sees it: kana are Han, unlisted characters Common.
+func (t *bpeTrainer) script(c rune) int16 {
+	if s, ok := t.scripts[c]; ok {
+		return s
+	}
+	s := scriptOf(c)
+	t.scripts[c] = s
+	return s
+}
+
+var scriptNames = func() []string {
+	names := make([]string, 0, len(unicode.Scripts))
+	for n := range unicode.Scripts {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}()
+
+const (
+	scriptAny       = -1
+	scriptInherited = -2
+)
+
+func scriptOf(c rune) int16 {
+	if c == 0x30FC {
+		return scriptIndex("Han")
+	}
+	for i, n := range scriptNames {
+		if unicode.Is(unicode.Scripts[n], c) {
+			switch n {
+			case "Hiragana", "Katakana":
+				return scriptIndex("Han")
+			case "Inherited":
+				return scriptInherited
+			}
+			return int16(i)
+		}
+	}
+	return scriptIndex("Common")
+}
+
+func scriptIndex(name string) int16 {
+	i, _ := slices.BinarySearch(scriptNames, name)
+	return int16(i)
+}
+
+// validPiece is TrainerInterface::IsValidSentencePiece.
+func (t *bpeTrainer) validPiece(s string) bool {
+	o := t.opts
+	n := utf8.RuneCountInString(s)
+	if n == 0 || n > o.MaxPieceLength {
+		return false
+	}
+	allWS := true
+	for _, c := range s {
+		if c != wsChar {
+			allWS = false
+			break
+		}
+	}
+	prev := int16(scriptAny)
+	pos := 0
+	for _, c := range s {
+		switch {
+		case c == unkChar, c == 0, c == boundaryChar, c == ' ', !validCodepoint(c):
+			return false
+		}
+		if c == wsChar {
+			if !allWS || !o.AllowWhitespaceOnlyPieces {
+				if o.TreatWhitespaceAsSuffix {
+					if (o.SplitByWhitespace && pos < n-1) || (!o.SplitByWhitespace && pos < n-1 && pos == 0) {
+						return false
+					}
+				} else {
+					if (o.SplitByWhitespace && pos > 0) || (!o.SplitByWhitespace && pos > 0 && pos == n-1) {
+						return false
+					}
+				}
+			}
+		} else {
+			s := t.script(c)
+			if s == scriptInherited {
+				s = prev
+			}
+			isNum := c >= '0' && c <= '9'
+			if !o.SplitByNumber && isNum {
+				s = scriptAny
+			}
+			if o.SplitDigits && isNum && n > 1 {
+				return false
+			}
+			if o.SplitByUnicodeScript && s != scriptAny && prev != scriptAny && prev != s {
+				return false
+			}
+			prev = s
+		}
+		pos++
+	}
+	return true
+}
+
+// ---- the merge loop ----
+
+type heapEntry struct {
+	freq int64
+	sym  int32
+}
+
+func (t *bpeTrainer) better(a, b heapEntry) bool {
+	if a.freq != b.freq {
+		return a.freq > b.freq
+	}
+	sa, sb := &t.syms[a.sym], &t.syms[b.sym]
+	if sa.nchars != sb.nchars {
+		return sa.nchars < sb.nchars
+	}
+	if sa.text != sb.text {
+		return sa.text < sb.text
+	}
+	return a.sym < b.sym
+}
+
+func (t *bpeTrainer) push(e heapEntry) {
+	h := append(t.heap, e)
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !t.better(h[i], h[p]) {
+			break
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+	t.heap = h
+}
+
+func (t *bpeTrainer) pop() heapEntry {
+	h := t.heap
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	for i := 0; ; {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		c := l
+		if r := l + 1; r < n && t.better(h[r], h[l]) {
+			c = r
+		}
+		if !t.better(h[c], h[i]) {
+			break
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
+	t.heap = h
+	return top
+}
+
+func encodePos(sid, l, r int) uint64 { return uint64(sid)<<32 | uint64(l)<<16 | uint64(r) }
+func decodePos(p uint64) (sid, l, r int) {
+	return int(p >> 32), int(p >> 16 & 0xFFFF), int(p & 0xFFFF)
+}
+
+func (t *bpeTrainer) charSymbol(c rune) int32 {
+	if id, ok := t.charSym[c]; ok {
+		return id
+	}
+	freq, ok := t.reqSet[c]
+	if !ok {
+		freq = 1
+	}
+	id := int32(len(t.syms))
+	t.syms = append(t.syms, trainSym{left: -1, right: -1, text: string(c), nchars: 1, freq: freq, isUnk: c == unkChar, isChar: true})
+	t.charSym[c] = id
+	return id
+}
+
+func symPairKey(l, r int32) uint64 { return uint64(uint32(l))<<32 | uint64(uint32(r)) }
+
+// pairSymbol is GetPairSymbol: the cached symbol for left+right, created on
+// first use, or -1 when the concatenation is not a valid piece.
+func (t *bpeTrainer) pairSymbol(l, r int32) int32 {
+	if l < 0 || r < 0 || t.syms[l].isUnk || t.syms[r].isUnk {
+		return -1
+	}
+	k := symPairKey(l, r)
+	if id, ok := t.cache[k]; ok {
+		return id
+	}
+	if _, bad := t.invalid[k]; bad {
+		return -1
+	}
+	text := t.syms[l].text + t.syms[r].text
+	if !t.validPiece(text) {
+		t.invalid[k] = struct{}{}
+		return -1
+	}
+	id := int32(len(t.syms))
+	t.syms = append(t.syms, trainSym{left: l, right: r, text: text, nchars: t.syms[l].nchars + t.syms[r].nchars, recompute: true, active: true})
+	t.cache[k] = id
+	return id
+}
+
+func (t *bpeTrainer) computeFreq(id int32) {
+	s := &t.syms[id]
+	if !s.recompute {
+		return
+	}
+	s.freq = 0
+	kept := s.positions[:0]
+	slices.Sort(s.positions)
+	prevSid, prevR := -1, -1
+	for _, p := range s.positions {
+		sid, l, r := decodePos(p)
+		seq := t.seqs[sid]
+		if seq[l] != s.left || seq[r] != s.right {
+			continue
+		}
+		if sid == prevSid && l == prevR {
+			// 0.1.97 counts "AAA" once for "AA": an occurrence that
+			// overlaps the last counted one is dropped for good.
+			continue
+		}
+		kept = append(kept, p)
+		prevSid, prevR = sid, r
+		s.freq += t.wfreq[sid]
+	}
+	s.positions = kept
+	s.recompute = false
+}
+
+func (t *bpeTrainer) addNewPair(sid, l, r int) {
+	if l < 0 || r < 0 {
+		return
+	}
+	seq := t.seqs[sid]
+	id := t.pairSymbol(seq[l], seq[r])
+	if id < 0 {
+		return
+	}
+	s := &t.syms[id]
+	s.positions = append(s.positions, encodePos(sid, l, r))
+	if !s.pending {
+		s.pending = true
+		t.pending = append(t.pending, id)
+	}
+}
+
+func (t *bpeTrainer) resetFreq(sid, l, r int, best int32) {
+	if l < 0 || r < 0 {
+		return
+	}
+	seq := t.seqs[sid]
+	id := t.pairSymbol(seq[l], seq[r])
+	if id >= 0 && id != best {
+		// Lazily: its queue entry is recomputed when it reaches the top.
+		t.syms[id].recompute = true
+	}
+}
+
+func nextIndex(seq []int32, i int) int {
+	for j := i + 1; j < len(seq); j++ {
+		if seq[j] >= 0 {
+			return j
+		}
+	}
+	return -1
+}
+
+func prevIndex(seq []int32, i int) int {
+	for j := i - 1; j >= 0; j-- {
+		if seq[j] >= 0 {
+			return j
+		}
+	}
+	return -1
+}
+
+func (t *bpeTrainer) flushPending() {
+	for _, id := range t.pending {
+		s := &t.syms[id]
+		s.pending = false
+		if !s.active {
+			continue
+		}
+		t.computeFreq(id)
+		t.push(heapEntry{s.freq, id})
+	}
+	t.pending = t.pending[:0]
+}
+
+func (t *bpeTrainer) train() {
+	t.charSym = map[rune]int32{}
+	t.cache = map[uint64]int32{}
+	t.invalid = map[uint64]struct{}{}
+	t.seqs = make([][]int32, len(t.words))
+	t.wfreq = make([]int64, len(t.words))
+	for sid, w := range t.words {
+		seq := make([]int32, 0, len(w.w))
+		for _, c := range w.w {
+			seq = append(seq, t.charSymbol(c))
+		}
+		t.seqs[sid] = seq
+		t.wfreq[sid] = w.n
+	}
+	t.words = nil
+	for sid, seq := range t.seqs {
+		for i := 1; i < len(seq); i++ {
+			t.addNewPair(sid, i-1, i)
+		}
+	}
+	t.flushPending()
+	vocab := t.opts.VocabSize - len(t.meta) - len(t.required)
+	dup := map[string]struct{}{}
+	for len(t.final) < vocab {
+		best := int32(-1)
+		for len(t.heap) > 0 {
+			e := t.pop()
+			s := &t.syms[e.sym]
+			if !s.active || e.freq != s.freq {
+				continue
+			}
+			if s.recompute {
+				t.computeFreq(e.sym)
+				t.push(heapEntry{s.freq, e.sym})
+				continue
+			}
+			best = e.sym
+			break
+		}
+		if best < 0 {
+			break
+		}
+		bs := &t.syms[best]
+		if _, seen := dup[bs.text]; seen {
+			delete(t.cache, symPairKey(bs.left, bs.right))
+			bs.active = false
+			continue
+		}
+		dup[bs.text] = struct{}{}
+		t.final = append(t.final, scoredPiece{bs.text, -float32(len(t.final))})
+		t.accept(best)
+		t.flushPending()
+	}
+	for _, cc := range t.required {
+		t.final = append(t.final, scoredPiece{string(cc.c), -float32(len(t.final))})
+	}
+}
+
+// accept merges every occurrence of symbol best, in position order.
+func (t *bpeTrainer) accept(best int32) {
+	positions := t.syms[best].positions
+	slices.Sort(positions)
+	for _, p := range positions {
+		sid, l, r := decodePos(p)
+		seq := t.seqs[sid]
+		if seq[l] < 0 {
+			continue // consumed by the previous overlapping occurrence
+		}
+		next := nextIndex(seq, r)
+		prev := prevIndex(seq, l)
+		t.resetFreq(sid, prev, l, best)
+		t.resetFreq(sid, r, next, best)
+		seq[l] = best
+		seq[r] = -1
+		t.addNewPair(sid, prev, l)
+		t.addNewPair(sid, l, next)
+	}
+	bs := &t.syms[best]
+	delete(t.cache, symPairKey(bs.left, bs.right))
+	bs.active = false
+	bs.positions = nil
+}
+
+// save is TrainerInterface::Serialize: meta pieces at their ids, learned
+// pieces and the alphabet in between, and the specs spm_train 0.1.97 writes.
+func (t *bpeTrainer) save() (*Model, error) {
+	o := t.opts
+	var pieces []Piece
+	fid := 0
+	for id := 0; id < o.VocabSize; id++ {
+		if mp, ok := t.meta[id]; ok {
+			pieces = append(pieces, Piece{Text: mp.text, Score: 0, Type: mp.typ})
+		} else if fid < len(t.final) {
+			pieces = append(pieces, Piece{Text: t.final[fid].text, Score: t.final[fid].score, Type: Normal})
+			fid++
+		}
+	}
+	b2u := func(b bool) uint64 {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	i32 := func(v int) uint64 { return uint64(int64(v)) }
+	var ts message
+	add := func(num int, wire int, u uint64, b string) {
+		ts.fields = append(ts.fields, field{num: num, wire: wire, u: u, b: []byte(b)})
+	}
+	add(1, wireBytes, 0, o.InputName)
+	add(2, wireBytes, 0, o.ModelPrefix)
+	add(3, wireVarint, uint64(BPE), "")
+	add(4, wireVarint, i32(o.VocabSize), "")
+	add(6, wireVarint, 0, "")    // self_test_sample_size
+	add(7, wireBytes, 0, "text") // input_format
+	add(10, wireFixed32, uint64(math.Float32bits(float32(o.CharacterCoverage))), "")
+	add(11, wireVarint, 200000000, "")                       // input_sentence_size
+	add(14, wireVarint, 1000000, "")                         // seed_sentencepiece_size
+	add(15, wireFixed32, uint64(math.Float32bits(0.75)), "") // shrinking_factor
+	add(16, wireVarint, i32(max(o.Threads, 1)), "")
+	add(17, wireVarint, 2, "") // num_sub_iterations
+	add(18, wireVarint, i32(o.MaxSentenceLength), "")
+	add(19, wireVarint, 1, "") // shuffle_input_sentence
+	add(20, wireVarint, i32(o.MaxPieceLength), "")
+	add(21, wireVarint, b2u(o.SplitByUnicodeScript), "")
+	add(22, wireVarint, b2u(o.SplitByWhitespace), "")
+	add(23, wireVarint, b2u(o.SplitByNumber), "")
+	add(24, wireVarint, b2u(o.TreatWhitespaceAsSuffix), "")
+	add(25, wireVarint, b2u(o.SplitDigits), "")
+	add(26, wireVarint, b2u(o.AllowWhitespaceOnlyPieces), "")
+	add(32, wireVarint, 1, "") // vocabulary_output_piece_score
+	add(33, wireVarint, 1, "") // hard_vocab_limit
+	add(34, wireVarint, 0, "") // use_all_vocab
+	add(35, wireVarint, b2u(o.ByteFallback), "")
+	add(36, wireBytes, 0, "") // required_chars
+	add(40, wireVarint, i32(o.UnkID), "")
+	add(41, wireVarint, i32(o.BosID), "")
+	add(42, wireVarint, i32(o.EosID), "")
+	add(43, wireVarint, i32(o.PadID), "")
+	add(44, wireBytes, 0, defaultUnkSurface)
+	add(45, wireBytes, 0, "<unk>")
+	add(46, wireBytes, 0, "<s>")
+	add(47, wireBytes, 0, "</s>")
+	add(48, wireBytes, 0, "<pad>")
+	add(49, wireVarint, 0, "") // train_extremely_large_corpus
+	add(50, wireVarint, 0, "") // (0.1.97 writes these three as zero)
+	add(51, wireFixed32, 0, "")
+	add(52, wireVarint, 0, "")
+	var ns message
+	ns.fields = []field{
+		{num: nsName, wire: wireBytes, b: []byte("identity")},
+		{num: nsCharsmap, wire: wireBytes, b: []byte{}},
+		{num: nsAddDummyPrefix, wire: wireVarint, u: b2u(o.AddDummyPrefix)},
+		{num: nsRemoveExtraWS, wire: wireVarint, u: b2u(o.RemoveExtraWhitespaces)},
+		{num: 6, wire: wireBytes, b: []byte{}},
+	}
+	return newModel(pieces, ts, ns)
+}
