@@ -90,6 +90,10 @@ func (m *Model) Save(path string) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
+	// CreateTemp makes the file private; a model is a plain data file.
+	if err = f.Chmod(0o644); err != nil {
+		return fmt.Errorf("wikiref: saving %s: %w", path, err)
+	}
 	if err = m.Write(f); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
