@@ -1,0 +1,66 @@
+// Package data is the training data loader: it opens a build's manifest.json
+// (local path, file://, s3:// or gs://), mixes the sources' token shards at
+// the mixture weights, packs documents into fixed-length rows and serves each
+// rank its slice of every global batch, resumably. External trainers can use
+// it as well as the bundled one.
+//
+// # The run is a pure function
+//
+// The sample stream is determined by the seed, the manifest (version and
+// shards), the weights, seq_len, the global batch size and the number of
+// samples (the token budget rounded down to whole steps), plus the shuffle
+// window. [Plan.ConfigHash] digests exactly these. World size and rank are not
+// among them: rank r of W gets rows [r*G/W, (r+1)*G/W) of each global batch
+// of G rows, so the global stream is the same for every world size.
+//
+// # Mixture
+//
+// Each source's quota of the run's N samples is the largest-remainder
+// apportionment of N by the normalized weights (ties to the earlier name). The
+// samples are interleaved by Megatron's rule: sample i goes to the source
+// furthest behind its target share Quota_s/N, never to one that has its quota.
+// So the totals are exact and every prefix of the run is within one sample of
+// its target for every source. A source drawn beyond its size is repeated
+// (epochs above 1); one drawn less is read in part (below 1). [NewPlan]
+// refuses a run that would need more than MaxEpochs epochs of any source.
+//
+// # Packing
+//
+// A source's stream is its documents each written as BOS, tokens, EOS (ids
+// from the manifest's tokenizer entry), epoch after epoch with no padding and
+// no token dropped. Sample j of a source is stream[j*L : j*L+L+1] for seq_len
+// L: inputs are its first L tokens and targets its last L, and the last token
+// of a sample is the first of the next (Megatron's one-token overlap), so
+// every stream token is a target exactly once. A document longer than a row
+// simply continues in the source's next sample (which starts mid-document,
+// without BOS); likewise the last sample of an epoch runs on into the first
+// document of the next epoch. Attention is not masked at document boundaries.
+//
+// # Shuffling
+//
+// Each epoch is a fresh keyed permutation of the source's documents, in two
+// levels: the source's row groups (the unit of I/O, 64-128 MB) are permuted,
+// then cut into windows of Config.Window row groups, and the documents of
+// each window are permuted. We permute documents rather than finished
+// sequences so that each epoch packs different neighbours together and cuts
+// documents at different places, and in two levels so that reading stays
+// sequential over whole row groups and memory stays bounded: a full-corpus
+// document permutation would need random access to single rows, which Parquet
+// row groups do not offer cheaply. Every document appears exactly once per
+// epoch, so no sample repeats within an epoch. Keys are SHA-256 of (scheme,
+// seed, manifest version, source, epoch, window) feeding ChaCha8 and our own
+// Fisher-Yates, so the order does not depend on the Go release.
+//
+// # I/O and memory
+//
+// Open reads each shard's footer and n_tokens column (4 bytes per document)
+// and keeps only per-row-group counts. Afterwards a window is loaded by
+// reading just the n_tokens and tokens column chunks of its row groups, each
+// with one ReadAt (one range request on object storage); the id and source
+// columns are never read. With read-ahead on, the next window of each source
+// is loaded in the background, so memory is about two windows of tokens per
+// source.
+//
+// The package must not depend on the source readers; it imports only the
+// manifest and storage packages of the pipeline.
+package data
