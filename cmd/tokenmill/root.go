@@ -34,6 +34,7 @@ func newRootCmd() *cobra.Command {
 		// subcommands, one per line
 		newLmCmd(),
 		newTokenizerCmd(),
+		newClassifyCmd(),
 	)
 	return root
 }

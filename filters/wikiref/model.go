@@ -247,3 +247,7 @@ func (m *Model) check() error {
 	}
 	return nil
 }
+
+// NTokens returns the number of tokens the training input had (labels and
+// line ends included), as fastText counts them.
+func (m *Model) NTokens() int64 { return m.dict.ntokens }

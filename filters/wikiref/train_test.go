@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/hex"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -119,5 +121,34 @@ func TestTrainErrors(t *testing.T) {
 				t.Fatalf("Train: %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestTestLikeFastText(t *testing.T) {
+	m := loadTestModel(t, "model_default.ftz")
+	for _, tc := range []struct {
+		k         int
+		threshold float32
+		n         int
+		p, r      string // as `fasttext test` prints them (three digits)
+	}{
+		{1, 0, 300, "0.943", "0.94"}, // fasttext test: P@1 0.943 (the kit README), R@1 0.94 (line 296 has two labels)
+		{2, 0, 300, "0.502", "1"},
+		{1, 0.9, 300, "0.987", "0.764"}, // fasttext test ... 1 0.9
+	} {
+		f, err := os.Open("testdata/test.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := m.Test(f, tc.k, tc.threshold)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := strconv.FormatFloat(res.Precision(), 'g', 3, 64)
+		r := strconv.FormatFloat(res.Recall(), 'g', 3, 64)
+		if res.N != tc.n || p != tc.p || r != tc.r {
+			t.Errorf("k=%d: N %d P %s R %s, want %d %s %s", tc.k, res.N, p, r, tc.n, tc.p, tc.r)
+		}
 	}
 }
