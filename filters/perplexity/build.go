@@ -77,6 +77,21 @@ func (b *builder) suffixIndex(ids []uint32) int {
 	return int(cur)
 }
 
+// index returns the slot index of ids (the word id when len(ids) == 1),
+// or -1 when it is not stored.
+func (b *builder) index(ids []uint32) int {
+	n := len(ids)
+	cur := ids[n-1]
+	for j := n - 2; j >= 0; j-- {
+		i := b.m.tables[n-j-2].find(cur, ids[j])
+		if i < 0 {
+			return -1
+		}
+		cur = uint32(i)
+	}
+	return int(cur)
+}
+
 // addNGram adds an n-gram of order len(ids) >= 2.
 func (b *builder) addNGram(ids []uint32, prob, backoff float32) error {
 	suf := b.suffixIndex(ids)

@@ -37,23 +37,82 @@ type TrainStats struct {
 	Fallback   []bool     // orders that used DiscountFallback
 }
 
-type gram [MaxOrder]uint32
-
 // Train estimates an interpolated modified Kneser-Ney model of the given
 // order from text with one sentence per line and words separated by ASCII
-// whitespace, as lmplz does with no pruning: every line (empty ones too)
-// is <s> w1 ... wn </s>; n-grams of the highest order keep their counts,
-// lower orders get continuation counts (the number of distinct words seen
-// to their left) except those that begin with <s>, which keep their counts;
-// discounts per order come from the counts of counts (Chen and Goodman
-// eq. 26) computed in float32 as lmplz does; probabilities are interpolated
-// down to a uniform distribution over the vocabulary without <s>; <unk>
-// gets the mass of that uniform share; <s> gets log10 probability 0.
+// whitespace, as lmplz does with no pruning:
+//   - every line (empty ones too) is <s> w1 ... wn </s>; literal <s> and
+//     </s> in the text are dropped;
+//   - n-grams of the highest order keep their counts; lower orders get
+//     continuation counts (the number of distinct words seen to their left),
+//     except those that begin with <s>, which keep their counts;
+//   - discounts per order come from the counts of adjusted counts 1..4
+//     (Chen and Goodman eq. 26), computed in float32 as lmplz does;
+//   - p(w|c) = (a(cw) - D(a)) / Σa(c·) + γ(c) p(w|c'), with γ(c) the
+//     discounted mass, down to a uniform distribution over the vocabulary
+//     without <s>; <unk> gets γ(ε)/|V|; <s> gets log10 probability 0;
+//   - the backoff of an n-gram is log10 γ of it as a context, 0 when
+//     nothing follows it.
 //
-// Unlike lmplz, Train holds all n-gram counts in memory.
+// Train keeps the text's word ids and the sorted n-grams of each order in
+// memory (about 30 bytes per token for a 5-gram at the peak), where lmplz
+// sorts on disk.
 func Train(r io.Reader, order int, opts TrainOptions) (*Model, error) {
 	m, _, err := TrainWithStats(r, order, opts)
 	return m, err
+}
+
+const trainUNK, trainBOS, trainEOS = 0, 1, 2
+
+// ngrams of one order: flat records of n word ids, and their counts.
+type countedGrams struct {
+	n      int
+	words  []uint32
+	counts []uint64
+}
+
+func (g *countedGrams) len() int            { return len(g.counts) }
+func (g *countedGrams) gram(i int) []uint32 { return g.words[i*g.n : (i+1)*g.n] }
+
+// suffixCmp orders n-grams by their last word first, then the one before,
+// and so on (lmplz's suffix order): n-grams sharing a suffix are adjacent.
+func suffixCmp(a, b []uint32) int {
+	for i := len(a) - 1; i >= 0; i-- {
+		if a[i] != b[i] {
+			if a[i] < b[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// sortGrams sorts flat records of width n by cmp and merges equal ones,
+// adding their counts (counts nil: each record counts 1).
+func sortGrams(words []uint32, counts []uint64, n int, cmp func(a, b []uint32) int) countedGrams {
+	num := len(words) / n
+	idx := make([]int32, num)
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int {
+		return cmp(words[int(a)*n:int(a)*n+n], words[int(b)*n:int(b)*n+n])
+	})
+	out := countedGrams{n: n}
+	for _, i := range idx {
+		g := words[int(i)*n : int(i)*n+n]
+		c := uint64(1)
+		if counts != nil {
+			c = counts[i]
+		}
+		if k := out.len(); k > 0 && slices.Equal(out.gram(k-1), g) {
+			out.counts[k-1] += c
+			continue
+		}
+		out.words = append(out.words, g...)
+		out.counts = append(out.counts, c)
+	}
+	return out
 }
 
 // TrainWithStats is Train that also returns what lmplz prints.
@@ -64,17 +123,16 @@ func TrainWithStats(r io.Reader, order int, opts TrainOptions) (*Model, *TrainSt
 	if opts.DiscountFallback != nil && len(opts.DiscountFallback) != 3 {
 		return nil, nil, fmt.Errorf("perplexity: train: discount fallback needs 3 values, got %d", len(opts.DiscountFallback))
 	}
-	const unkID, bosID, eosID = 0, 1, 2
-	words := []string{UNK, BOS, EOS}
-	index := map[string]uint32{UNK: unkID, BOS: bosID, EOS: eosID}
 	stats := &TrainStats{}
-
-	// counts[n-1] maps an n-gram (words in order, rest of the array zero)
-	// to its adjusted count.
-	counts := make([]map[gram]int64, order)
-	for i := range counts {
-		counts[i] = map[gram]int64{}
+	words := []string{UNK, BOS, EOS}
+	vocab := newVocabIndex(1 << 10)
+	for id := range words {
+		vocab.add(words, uint32(id))
 	}
+
+	// Every position after <s> ends one n-gram of the highest order, or a
+	// shorter one that starts at <s>. raw[n-1] holds those of length n.
+	raw := make([][]uint32, order)
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
 	sent := []uint32{}
@@ -82,56 +140,70 @@ func TrainWithStats(r io.Reader, order int, opts TrainOptions) (*Model, *TrainSt
 	var fs [][]byte
 	for sc.Scan() {
 		line++
-		sent = append(sent[:0], bosID)
+		sent = append(sent[:0], trainBOS)
 		for _, f := range fields(fs, sc.Bytes()) {
-			id, ok := index[string(f)]
-			if !ok {
+			id := vocab.lookup(words, string(f))
+			if id == emptyWord {
 				id = uint32(len(words))
-				w := string(f)
-				words = append(words, w)
-				index[w] = id
+				words = append(words, string(f))
+				vocab.add(words, id)
 			}
-			// lmplz treats <s> and </s> in the text as errors; we
-			// keep them as ordinary context, which cannot be scored
-			// apart from the real ones, so drop them instead.
-			if id == bosID || id == eosID {
+			if id == trainBOS || id == trainEOS {
 				continue
 			}
 			sent = append(sent, id)
 			stats.Tokens++
 		}
-		sent = append(sent, eosID)
-		// Every position after <s> ends one n-gram of the highest order,
-		// or a shorter one that starts at <s>.
+		sent = append(sent, trainEOS)
 		for i := 1; i < len(sent); i++ {
 			start := max(0, i-order+1)
-			var g gram
-			copy(g[:], sent[start:i+1])
-			counts[i-start][g]++
+			raw[i-start] = append(raw[i-start], sent[start:i+1]...)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, nil, fmt.Errorf("perplexity: train: line %d: %w", line+1, err)
 	}
-	// Continuation counts: each distinct n-gram of order n+1 adds one to
-	// its suffix. Entries already there begin with <s> and keep their raw
-	// count (a suffix never begins with <s>).
-	for n := order - 1; n >= 1; n-- {
-		for g := range counts[n] {
-			var s gram
-			copy(s[:], g[1:n+1])
-			counts[n-1][s]++
-		}
-	}
 	stats.Types = len(words)
+
+	// Adjusted counts, highest order first, each order in suffix order.
+	grams := make([]countedGrams, order)
+	grams[order-1] = sortGrams(raw[order-1], nil, order, suffixCmp)
+	raw[order-1] = nil
+	for n := order - 1; n >= 1; n-- {
+		// Continuation counts: one per distinct left extension. In suffix
+		// order the n-grams of order n+1 sharing their last n words are
+		// adjacent, so each run of them is one n-gram of order n.
+		up := &grams[n]
+		var cont countedGrams
+		cont.n = n
+		for i := 0; i < up.len(); i++ {
+			suf := up.gram(i)[1:]
+			if k := cont.len(); k > 0 && slices.Equal(cont.gram(k-1), suf) {
+				cont.counts[k-1]++
+				continue
+			}
+			cont.words = append(cont.words, suf...)
+			cont.counts = append(cont.counts, 1)
+		}
+		// n-grams that begin with <s> keep their raw counts; no suffix
+		// begins with <s>, so the two sets are disjoint.
+		bos := sortGrams(raw[n-1], nil, n, suffixCmp)
+		raw[n-1] = nil
+		grams[n-1] = sortGrams(append(cont.words, bos.words...), append(cont.counts, bos.counts...), n, suffixCmp)
+	}
 
 	// Counts of counts and discounts.
 	stats.Discounts = make([]Discount, order)
 	stats.CountCount = make([][4]int64, order)
 	stats.Fallback = make([]bool, order)
+	stats.Counts = make([]int, order)
+	stats.Counts[0] = len(words)
 	for n := 1; n <= order; n++ {
+		if n > 1 {
+			stats.Counts[n-1] = grams[n-1].len()
+		}
 		var cc [5]int64
-		for _, c := range counts[n-1] {
+		for _, c := range grams[n-1].counts {
 			if c < 5 {
 				cc[c]++
 			}
@@ -148,99 +220,83 @@ func TrainWithStats(r io.Reader, order int, opts TrainOptions) (*Model, *TrainSt
 		stats.Discounts[n-1] = d
 	}
 
-	// Context statistics: sum of counts and the discount mass.
-	type ctxStat struct {
-		sum  float64
-		mass float64
-	}
-	ctx := make([]map[gram]*ctxStat, order)
-	for n := 1; n <= order; n++ {
-		ctx[n-1] = map[gram]*ctxStat{}
-		d := stats.Discounts[n-1]
-		for g, c := range counts[n-1] {
-			var cg gram
-			copy(cg[:], g[:n-1])
-			s := ctx[n-1][cg]
-			if s == nil {
-				s = &ctxStat{}
-				ctx[n-1][cg] = s
-			}
-			s.sum += float64(c)
-			s.mass += d[min(c, 3)-1]
-		}
-	}
-	// Interpolated probabilities, order by order.
-	prob := make([]map[gram]float64, order)
-	// The uniform distribution covers the vocabulary without <s>.
-	uniform := 1 / float64(len(words)-1)
-	for n := 1; n <= order; n++ {
-		prob[n-1] = make(map[gram]float64, len(counts[n-1]))
-		d := stats.Discounts[n-1]
-		for g, c := range counts[n-1] {
-			var cg gram
-			copy(cg[:], g[:n-1])
-			s := ctx[n-1][cg]
-			p := (float64(c) - d[min(c, 3)-1]) / s.sum
-			gamma := s.mass / s.sum
-			if n == 1 {
-				p += gamma * uniform
-			} else {
-				var lower gram
-				copy(lower[:], g[1:n])
-				p += gamma * prob[n-2][lower]
-			}
-			prob[n-1][g] = p
-		}
-	}
-	// Assemble the model.
-	stats.Counts = make([]int, order)
-	stats.Counts[0] = len(words)
-	for n := 2; n <= order; n++ {
-		stats.Counts[n-1] = len(counts[n-1])
-	}
 	b, err := newBuilder(order, stats.Counts)
 	if err != nil {
 		return nil, nil, err
 	}
-	backoff := func(n int, g gram) float32 {
-		if n == order {
-			return 0
-		}
-		s := ctx[n][g]
-		if s == nil {
-			return 0
-		}
-		return float32(math.Log10(s.mass / s.sum))
+	// Unigrams: one context (the empty one) over every counted word.
+	uni := make([]uint64, len(words))
+	for i, c := range grams[0].counts {
+		uni[grams[0].words[i]] = c
 	}
-	var empty gram
+	d := stats.Discounts[0]
+	var sum, mass float64
+	for _, c := range grams[0].counts {
+		sum += float64(c)
+		mass += d[min(c, 3)-1]
+	}
+	gamma := mass / sum
+	uniform := 1 / float64(len(words)-1) // the vocabulary without <s>
+	// prob[k] holds the interpolated probability of each slot of order
+	// k+1 (word ids for unigrams), in float64 for the next order.
+	prob := make([][]float64, order)
+	prob[0] = make([]float64, len(words))
 	for id, w := range words {
-		var g gram
-		g[0] = uint32(id)
-		var p float32
-		switch uint32(id) {
-		case bosID:
-			p = 0
-		case unkID:
-			p = float32(math.Log10(ctx[0][empty].mass / ctx[0][empty].sum * uniform))
+		c := uni[id]
+		var lp float32
+		switch {
+		case id == trainBOS:
+			lp = 0
+		case c == 0: // <unk>
+			prob[0][id] = gamma * uniform
+			lp = float32(math.Log10(prob[0][id]))
 		default:
-			p = float32(math.Log10(prob[0][g]))
+			prob[0][id] = (float64(c)-d[min(c, 3)-1])/sum + gamma*uniform
+			lp = float32(math.Log10(prob[0][id]))
 		}
-		if _, err := b.addWord(w, p, backoff(1, g)); err != nil {
+		if _, err := b.addWord(w, lp, 0); err != nil {
 			return nil, nil, err
 		}
 	}
+	grams[0] = countedGrams{}
 	for n := 2; n <= order; n++ {
-		// Sorted insertion keeps the tables' layout deterministic.
-		keys := make([]gram, 0, len(prob[n-1]))
-		for g := range prob[n-1] {
-			keys = append(keys, g)
-		}
-		slices.SortFunc(keys, func(a, b gram) int { return slices.Compare(a[:n], b[:n]) })
-		for _, g := range keys {
-			if err := b.addNGram(g[:n], float32(math.Log10(prob[n-1][g])), backoff(n, g)); err != nil {
-				return nil, nil, err
+		// Natural order groups the n-grams of one context together.
+		g := sortGrams(grams[n-1].words, grams[n-1].counts, n, slices.Compare[[]uint32])
+		grams[n-1] = countedGrams{}
+		t := &b.m.tables[n-2]
+		prob[n-1] = make([]float64, t.size)
+		d := stats.Discounts[n-1]
+		for lo := 0; lo < g.len(); {
+			ctx := g.gram(lo)[:n-1]
+			hi := lo
+			var sum, mass float64
+			for ; hi < g.len() && slices.Equal(g.gram(hi)[:n-1], ctx); hi++ {
+				c := g.counts[hi]
+				sum += float64(c)
+				mass += d[min(c, 3)-1]
 			}
+			gamma := mass / sum
+			// The context's backoff is log10 of its interpolation weight.
+			ci := b.index(ctx)
+			if n == 2 {
+				b.m.uniBackoff[ci] = float32(math.Log10(gamma))
+			} else {
+				b.m.tables[n-3].mid[ci].backoff = float32(math.Log10(gamma))
+			}
+			for i := lo; i < hi; i++ {
+				ids := g.gram(i)
+				c := g.counts[i]
+				suf := b.suffixIndex(ids)
+				p := (float64(c)-d[min(c, 3)-1])/sum + gamma*prob[n-2][suf]
+				at, _, err := t.insert(uint32(suf), ids[0], float32(math.Log10(p)), 0)
+				if err != nil {
+					return nil, nil, err
+				}
+				prob[n-1][at] = p
+			}
+			lo = hi
 		}
+		prob[n-2] = nil
 	}
 	m, err := b.finish()
 	if err != nil {
