@@ -2,14 +2,17 @@ package main
 
 import (
 	"bufio"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -48,6 +51,61 @@ func lmEachLine(r io.Reader, fn func(line string) error) error {
 	}
 }
 
+// lmMapLines applies fn to every line of r on threads goroutines and
+// writes the results in input order. fn gets the 1-based line number.
+func lmMapLines(r io.Reader, w io.Writer, threads int, fn func(line string, n int) (string, error)) error {
+	if threads < 1 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	const batch = 256
+	out := bufio.NewWriterSize(w, 1<<16)
+	var lines []string
+	results := make([]string, batch*threads)
+	errs := make([]error, batch*threads)
+	first := 1
+	flush := func() error {
+		var wg sync.WaitGroup
+		per := (len(lines) + threads - 1) / threads
+		for t := 0; t < threads; t++ {
+			lo, hi := t*per, min((t+1)*per, len(lines))
+			if lo >= hi {
+				break
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := lo; i < hi; i++ {
+					results[i], errs[i] = fn(lines[i], first+i)
+				}
+			}()
+		}
+		wg.Wait()
+		for i := range lines {
+			if errs[i] != nil {
+				return errs[i]
+			}
+			out.WriteString(results[i])
+		}
+		first += len(lines)
+		lines = lines[:0]
+		return nil
+	}
+	err := lmEachLine(r, func(line string) error {
+		lines = append(lines, line)
+		if len(lines) == cap(results) {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	return out.Flush()
+}
+
 func lmLoadARPA(path string) (*perplexity.Model, error) {
 	if path == "" {
 		return nil, usageError{errors.New("--arpa is required")}
@@ -57,7 +115,18 @@ func lmLoadARPA(path string) (*perplexity.Model, error) {
 		return nil, err
 	}
 	defer f.Close()
-	m, err := perplexity.ReadARPA(f)
+	// A gzipped ARPA file (as KenLM built with zlib reads it) is
+	// recognised by its magic bytes, whatever its name.
+	br := bufio.NewReaderSize(f, 1<<20)
+	var r io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		z, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		r = z
+	}
+	m, err := perplexity.ReadARPA(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -126,6 +195,7 @@ func newLmScoreCmd() *cobra.Command {
 	var arpa string
 	var in lmInput
 	var noBosEos bool
+	var threads int
 	cmd := &cobra.Command{
 		Use:   "score",
 		Short: "Score stdin lines as KenLM's query does: log10, tokens, perplexity per line",
@@ -145,14 +215,11 @@ with --no-bos-eos. Lines are pieces separated by spaces, or text encoded with
 			if err != nil {
 				return err
 			}
-			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
 			bosEos := !noBosEos
-			n := 0
-			err = lmEachLine(cmd.InOrStdin(), func(line string) error {
-				n++
+			return lmMapLines(cmd.InOrStdin(), cmd.OutOrStdout(), threads, func(line string, n int) (string, error) {
 				text, err := in.decode(line, n)
 				if err != nil {
-					return err
+					return "", err
 				}
 				if norm != nil {
 					text = norm(text)
@@ -169,17 +236,13 @@ with --no-bos-eos. Lines are pieces separated by spaces, or text encoded with
 				if length > 0 {
 					pp = math.Pow(10, -lp/float64(length))
 				}
-				fmt.Fprintf(out, "%s\t%d\t%s\n", strconv.FormatFloat(lp, 'f', 6, 64), tokens, formatPP(pp))
-				return nil
+				return fmt.Sprintf("%s\t%d\t%s\n", strconv.FormatFloat(lp, 'f', 6, 64), tokens, formatPP(pp)), nil
 			})
-			if err != nil {
-				return err
-			}
-			return out.Flush()
 		},
 	}
 	cmd.Flags().StringVar(&arpa, "arpa", "", "ARPA model (required)")
 	cmd.Flags().BoolVar(&noBosEos, "no-bos-eos", false, "no <s> context and no </s> (KenLM query -n)")
+	cmd.Flags().IntVar(&threads, "threads", 0, "scoring goroutines (default GOMAXPROCS); output keeps input order")
 	in.flags(cmd, false)
 	return cmd
 }
@@ -188,6 +251,7 @@ func newLmDocppCmd() *cobra.Command {
 	var arpa string
 	var in lmInput
 	var perLine bool
+	var threads int
 	cmd := &cobra.Command{
 		Use:   "docpp",
 		Short: "CCNet document perplexity of each stdin document",
@@ -209,26 +273,19 @@ divides by the sum of (pieces+1). With --pieces the input is already pieces.`,
 				return err
 			}
 			ds := &perplexity.DocScorer{LM: lm, Normalize: norm, Encoder: enc, PerLine: perLine}
-			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
-			n := 0
-			err = lmEachLine(cmd.InOrStdin(), func(line string) error {
-				n++
+			return lmMapLines(cmd.InOrStdin(), cmd.OutOrStdout(), threads, func(line string, n int) (string, error) {
 				text, err := in.decode(line, n)
 				if err != nil {
-					return err
+					return "", err
 				}
 				s := ds.Score(text)
-				fmt.Fprintf(out, "%s\t%s\t%d\t%d\n", strconv.FormatFloat(s.Perplexity, 'f', 1, 64),
-					strconv.FormatFloat(s.LogProb, 'f', 6, 64), s.Pieces, s.OOV)
-				return nil
+				return fmt.Sprintf("%s\t%s\t%d\t%d\n", strconv.FormatFloat(s.Perplexity, 'f', 1, 64),
+					strconv.FormatFloat(s.LogProb, 'f', 6, 64), s.Pieces, s.OOV), nil
 			})
-			if err != nil {
-				return err
-			}
-			return out.Flush()
 		},
 	}
 	cmd.Flags().StringVar(&arpa, "arpa", "", "ARPA model (required)")
+	cmd.Flags().IntVar(&threads, "threads", 0, "scoring goroutines (default GOMAXPROCS); output keeps input order")
 	cmd.Flags().BoolVar(&perLine, "per-line", false, "score each line of a document as a sentence (default: the whole document, as CCNet)")
 	in.flags(cmd, true)
 	return cmd

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const lmTestdata = "../../filters/perplexity/testdata"
+
+func lmGunzip(t *testing.T, name string) string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(lmTestdata, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func lmRun(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	root := newRootCmd()
+	var out bytes.Buffer
+	root.SetArgs(args)
+	root.SetIn(strings.NewReader(stdin))
+	root.SetOut(&out)
+	root.SetErr(io.Discard)
+	err := root.Execute()
+	return out.String(), err
+}
+
+// TestLmScore runs `tokenmill lm score` on the kit's held-out pieces with
+// lmplz's o3.arpa (gzipped: read by its magic bytes) in both modes and
+// compares the first column with KenLM's totals.
+func TestLmScore(t *testing.T) {
+	in := lmGunzip(t, "heldout.pieces.gz")
+	tsv, err := os.ReadFile(filepath.Join(lmTestdata, "expected.o3.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSpace(string(tsv)), "\n")[1:]
+	for _, mode := range []struct {
+		args []string
+		col  int
+	}{{nil, 3}, {[]string{"--no-bos-eos", "--threads", "3"}, 5}} {
+		args := append([]string{"lm", "score", "--arpa", filepath.Join(lmTestdata, "o3.arpa.gz"), "--pieces"}, mode.args...)
+		out, err := lmRun(t, in, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) != 300 {
+			t.Fatalf("%d output lines", len(lines))
+		}
+		for i, l := range lines {
+			f := strings.Split(l, "\t")
+			want := strings.Split(rows[i], "\t")
+			got, _ := strconv.ParseFloat(f[0], 64)
+			exp, _ := strconv.ParseFloat(want[mode.col], 64)
+			if math.Abs(got-exp) > 1e-4 || f[1] != want[1] {
+				t.Errorf("%v line %d: %q, want %s with %s tokens", mode.args, i+1, l, want[mode.col], want[1])
+			}
+		}
+	}
+}
+
+// TestLmTrainAndCutoffs trains a 3-gram with `lm train` (the counts of
+// lmplz's o3.arpa) and computes a cutoff table with `lm cutoffs`.
+func TestLmTrainAndCutoffs(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "train.pieces")
+	if err := os.WriteFile(text, []byte(lmGunzip(t, "train.pieces.gz")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	arpa := filepath.Join(dir, "o3.arpa")
+	if _, err := lmRun(t, "", "lm", "train", "--order", "3", "--text", text, "--arpa", arpa); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(arpa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("\\data\\\nngram 1=4151\nngram 2=20014\nngram 3=28235\n")) {
+		t.Errorf("header %q", b[:60])
+	}
+	out, err := lmRun(t, "en\t10\nen\t20\nen\t30\nen\t40\nen\t50\nde\t7\n", "lm", "cutoffs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "lang\tp30\tp60\nde\t7\t7\nen\t22\t34\n"; out != want {
+		t.Errorf("cutoffs %q, want %q", out, want)
+	}
+}
+
+func TestLmUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"lm", "score", "--pieces"},
+		{"lm", "score", "--arpa", "x", "--pieces", "--spm", "y"},
+		{"lm", "train", "--order", "3"},
+		{"lm", "cutoffs", "--arpa", "x"},
+	} {
+		_, err := lmRun(t, "", args...)
+		if err == nil || exitCode(err) != 2 {
+			t.Errorf("%v: err %v (exit %d), want a usage error", args, err, exitCode(err))
+		}
+	}
+}
