@@ -15,8 +15,8 @@ func TestLargestRemainder(t *testing.T) {
 		w    []float64
 		want []int64
 	}{
-		{7, []float64{0.5, 0.3, 0.2}, []int64{4, 2, 1}}, // ideals 3.5 2.1 1.4
-		{10, []float64{1, 1, 1}, []int64{4, 3, 3}},      // equal remainders: earlier name first
+		{7, []float64{0.5, 0.3, 0.2}, []int64{4, 2, 1}},                                 // ideals 3.5 2.1 1.4
+		{10, []float64{1, 1, 1}, []int64{4, 3, 3}},                                      // equal remainders: earlier name first
 		{100, []float64{67, 15, 4.5, 4.5, 4.5, 2.5, 2}, []int64{67, 15, 5, 5, 4, 2, 2}}, // four .5 remainders, two seats
 		{3, []float64{0.999, 0.001}, []int64{3, 0}},
 		{1000, []float64{0.1, 0.2, 0.7}, []int64{100, 200, 700}}, // 0.1+0.2 != 0.3 in floats, exact here

@@ -70,8 +70,10 @@ func (r *shardReader) open(ctx context.Context, key string) (*shardFile, error) 
 	}
 	sr := &spanReaderAt{base: base, r: r}
 	f, err := parquet.OpenFile(sr, ra.Size(),
-		parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true),
-		parquet.OptimisticRead(true), parquet.ReadBufferSize(64<<10))
+		// The footer's magic is enough to recognise the file, and reading
+		// the footer exactly (8 bytes, then its length) keeps footer reads
+		// clear of the row groups' data.
+		parquet.SkipMagicBytes(true), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		ra.Close()
 		return nil, fmt.Errorf("data: shard %s: %w: %w", key, ErrCorrupt, err)

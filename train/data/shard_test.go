@@ -1,0 +1,204 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/tokenmill/tokenmill/pipeline/storage"
+)
+
+// recordingReaderAt records every range read through it.
+type recordingReaderAt struct {
+	storage.ReaderAt
+	mu     *sync.Mutex
+	ranges *[][2]int64
+}
+
+func (r recordingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	r.mu.Lock()
+	*r.ranges = append(*r.ranges, [2]int64{off, off + int64(len(p))})
+	r.mu.Unlock()
+	return r.ReaderAt.ReadAt(p, off)
+}
+
+// chunkRanges returns, per row group, the byte range of each column chunk,
+// keyed by column path, and where the footer starts.
+func chunkRanges(t *testing.T, file string) (rgs []map[string][2]int64, footer int64) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rg := range f.Metadata().RowGroups {
+		m := map[string][2]int64{}
+		for _, c := range rg.Columns {
+			md := c.MetaData
+			start := md.DataPageOffset
+			if md.DictionaryPageOffset > 0 && md.DictionaryPageOffset < start {
+				start = md.DictionaryPageOffset
+			}
+			m[strings.Join(md.PathInSchema, ".")] = [2]int64{start, start + md.TotalCompressedSize}
+		}
+		rgs = append(rgs, m)
+	}
+	// The footer follows the last column chunk.
+	footer = 0
+	for _, m := range rgs {
+		for _, r := range m {
+			footer = max(footer, r[1])
+		}
+	}
+	return rgs, footer
+}
+
+func TestReadsOnlyNeededRowGroups(t *testing.T) {
+	dir := t.TempDir()
+	src := []CorpusSource{{Name: "web", Weight: 1, Shards: [][]int{{10, 10, 10, 10, 10, 10}}, MaxLen: 300}}
+	path := WriteCorpus(t, dir, src)
+	rgs, footer := chunkRanges(t, filepath.Join(dir, "tokens/web/000.parquet"))
+
+	var mu sync.Mutex
+	var ranges [][2]int64
+	wrap := func(key string, r storage.ReaderAt) storage.ReaderAt {
+		return recordingReaderAt{r, &mu, &ranges}
+	}
+	cfg := Config{Seed: 3, SeqLen: 64, GlobalBatch: 32, TokenBudget: 64 * 32 * 2, Window: 1, NoReadAhead: true}
+	l, err := open(context.Background(), path, cfg, wrap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+
+	// classify names each range: the footer, or a column chunk of a row group.
+	classify := func(r [2]int64) string {
+		if r[0] >= footer {
+			return "footer"
+		}
+		for g, m := range rgs {
+			for col, c := range m {
+				if r[0] >= c[0] && r[1] <= c[1] {
+					return fmt.Sprintf("%d:%s", g, col)
+				}
+			}
+		}
+		return fmt.Sprintf("unknown [%d,%d)", r[0], r[1])
+	}
+	readSet := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		var out []string
+		for _, r := range ranges {
+			out = append(out, classify(r))
+		}
+		ranges = nil
+		sort.Strings(out)
+		return out
+	}
+
+	// Open reads the footer and every row group's n_tokens, one ReadAt each.
+	want := []string{}
+	for g := range rgs {
+		want = append(want, fmt.Sprintf("%d:n_tokens", g))
+	}
+	got := slices.Compact(readSet())
+	if !slices.Equal(got, append(want, "footer")) {
+		t.Fatalf("Open read %v, want the footer and %v", got, want)
+	}
+
+	// The first step needs the windows holding stream positions
+	// [0, 32*64+1); with a window of one row group those are known from the
+	// epoch's layout, and the batch's own tokens name the row groups of the
+	// documents they come from.
+	b, err := l.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lay := l.streams[0].layout(0)
+	need := map[int]bool{}
+	for w := range len(lay.start) - 1 {
+		if lay.start[w] < 32*64+1 {
+			need[l.streams[0].rgs[lay.order[w]].index] = true
+		}
+	}
+	fromTokens := map[int]bool{}
+	for _, row := range append(b.Inputs, b.Targets...) {
+		for _, tok := range row {
+			if tok > CorpusEOS {
+				_, d, _ := DecodeCorpusToken(tok)
+				fromTokens[d/10] = true
+			}
+		}
+	}
+	for g := range fromTokens {
+		if !need[g] {
+			t.Errorf("batch holds tokens of row group %d, which the layout did not need", g)
+		}
+	}
+	var wantNext []string
+	for g := range need {
+		wantNext = append(wantNext, fmt.Sprintf("%d:n_tokens", g), fmt.Sprintf("%d:tokens.list.element", g))
+	}
+	got = readSet()
+	var chunks []string
+	for _, c := range got {
+		if c != "footer" {
+			chunks = append(chunks, c)
+		}
+	}
+	sort.Strings(wantNext)
+	if !slices.Equal(chunks, wantNext) {
+		t.Fatalf("step 0 read %v, want exactly one read of each of %v (plus footers)", got, wantNext)
+	}
+	if len(need) >= len(rgs) {
+		t.Fatalf("the test needs a step that reads fewer than all %d row groups", len(rgs))
+	}
+	t.Logf("step 0 read row groups %v of %d; stats %+v", slices.Sorted(func(yield func(int) bool) {
+		for g := range need {
+			if !yield(g) {
+				return
+			}
+		}
+	}), len(rgs), l.Stats())
+}
+
+func TestCorruptShard(t *testing.T) {
+	dir := t.TempDir()
+	path := WriteCorpus(t, dir, mixSources)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Claim one token more for the first books shard than it holds.
+	bad := bytes.Replace(raw, []byte(`"tokens": `), []byte(`"tokens": 1`), 1)
+	if err := os.WriteFile(path, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(context.Background(), path, mixConfig)
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "manifest says") {
+		t.Fatalf("err %v, want ErrCorrupt naming the mismatch", err)
+	}
+
+	// A shard that is not Parquet.
+	path = WriteCorpus(t, dir, mixSources)
+	if err := os.WriteFile(filepath.Join(dir, "tokens/wiki/001.parquet"), []byte("not parquet at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(context.Background(), path, mixConfig)
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "tokens/wiki/001.parquet") {
+		t.Fatalf("err %v, want ErrCorrupt naming the shard", err)
+	}
+}
