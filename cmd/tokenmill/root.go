@@ -32,6 +32,9 @@ func newRootCmd() *cobra.Command {
 	// One line per subcommand; each lives in its own file.
 	root.AddCommand(
 		// subcommands, one per line
+		newBuildCmd(),
+		newInspectCmd(),
+		newRecipeCmd(),
 		newLmCmd(),
 		newTokenizerCmd(),
 		newClassifyCmd(),

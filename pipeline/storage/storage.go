@@ -304,6 +304,9 @@ func (b *fsBackend) stat(_ context.Context, key string) (Object, error) {
 	if err != nil {
 		return Object{}, err
 	}
+	if info.IsDir() {
+		return Object{}, &fs.PathError{Op: "stat", Path: key, Err: fs.ErrNotExist}
+	}
 	return Object{Key: key, Size: info.Size()}, nil
 }
 

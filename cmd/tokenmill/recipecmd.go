@@ -1,0 +1,72 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/tokenmill/tokenmill/recipes"
+)
+
+func newRecipeCmd() *cobra.Command {
+	c := &cobra.Command{Use: "recipe", Short: "Check, show and document recipes"}
+	c.AddCommand(&cobra.Command{
+		Use:   "check [FILE]",
+		Short: "Check a recipe (default: the embedded one); every problem is reported with its line",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := ""
+			if len(args) == 1 {
+				path = args[0]
+			}
+			r, err := loadRecipe(path, defaultRegistry())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d sources, sha256 %s)\n", r.Path, len(r.Sources), r.Digest)
+			return nil
+		},
+	}, &cobra.Command{
+		Use:   "show",
+		Short: "Print the embedded LLaMA recipe, to copy and edit",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, err := cmd.OutOrStdout().Write(recipes.LLaMA())
+			return err
+		},
+	}, &cobra.Command{
+		Use:   "docs",
+		Short: "List every source format and step with its options",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			reg := defaultRegistry()
+			w := cmd.OutOrStdout()
+			fmt.Fprintln(w, "Source formats:")
+			for _, n := range reg.SourceNames() {
+				s, _ := reg.SourceSpec(n)
+				fmt.Fprintf(w, "\n  %s: %s\n", n, s.Doc)
+				for _, f := range s.Fields {
+					fmt.Fprintf(w, "    %-18s %-8s default %-10v %s\n", f.Name, f.Type, f.Default, f.Doc)
+				}
+			}
+			fmt.Fprintln(w, "\nSteps:")
+			for _, n := range reg.StepNames() {
+				s, _ := reg.StepSpec(n)
+				fmt.Fprintf(w, "\n  %s: %s\n", n, s.Doc)
+				for _, f := range s.Fields {
+					def := fmt.Sprint(f.Default)
+					if f.Default == nil {
+						def = "(required)"
+					}
+					extra := ""
+					if len(f.Enum) > 0 {
+						extra = " one of " + strings.Join(f.Enum, "|")
+					}
+					fmt.Fprintf(w, "    %-18s %-8s default %-10s %s%s\n", f.Name, f.Type, def, f.Doc, extra)
+				}
+			}
+			return nil
+		},
+	})
+	return c
+}

@@ -1,0 +1,184 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+)
+
+// batchSize is the number of documents handed to a worker at once: large
+// enough to make channel traffic negligible, small enough to keep all cores
+// busy on small shards.
+const batchSize = 64
+
+// ShardSink receives the kept documents of one input shard, in input order,
+// from a single goroutine. Commit makes its outputs visible; Abort drops them.
+type ShardSink interface {
+	Write(d *Doc) error
+	Commit() (any, error)
+	Abort()
+}
+
+// pass is one run of a chain of steps over a set of shards.
+type pass struct {
+	src     Source
+	steps   []Step
+	stats   *SourceStats // nil in pre-passes
+	open    func(ctx context.Context, in Input) (io.ReadCloser, error)
+	jobs    chan *batch
+	workers int
+	wait    func()
+}
+
+type batch struct {
+	docs  []*Doc
+	drops map[string]int64
+	err   error
+	done  chan struct{}
+}
+
+// startWorkers runs n goroutines that apply the chain to batches until jobs
+// is closed.
+func startWorkers(n int, jobs chan *batch, wg *sync.WaitGroup, run func(*batch)) {
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range jobs {
+				run(b)
+				close(b.done)
+			}
+		}()
+	}
+}
+
+// apply runs the steps over each document of b; dropped documents become nil.
+func (p *pass) apply(b *batch) {
+	for i, d := range b.docs {
+		for si, st := range p.steps {
+			var t0 time.Time
+			var ss *StepStats
+			if p.stats != nil {
+				ss = p.stats.Steps[si]
+				ss.in.Add(1)
+				ss.bin.Add(int64(len(d.Text)))
+				t0 = time.Now()
+			}
+			reason, err := st.Process(d)
+			if ss != nil {
+				ss.nanos.Add(int64(time.Since(t0)))
+			}
+			if err != nil {
+				b.err = fmt.Errorf("step %s on %s: %w", st.Name(), d.ID, err)
+				return
+			}
+			if reason != "" {
+				if b.drops == nil {
+					b.drops = map[string]int64{}
+				}
+				b.drops[reason]++
+				b.docs[i] = nil
+				break
+			}
+			if ss != nil {
+				ss.out.Add(1)
+				ss.bout.Add(int64(len(d.Text)))
+			}
+		}
+	}
+}
+
+// runShard reads one shard, sends its documents through the worker pool and
+// hands the survivors, in input order, to emit.
+func (p *pass) runShard(ctx context.Context, in Input, emit func(*Doc) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	raw, err := p.open(ctx, in)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", in.URL, err)
+	}
+	skip := func(error) {}
+	if p.stats != nil {
+		skip = p.stats.skip
+	}
+	r, err := p.src.Open(ctx, in, raw, skip)
+	if err != nil {
+		raw.Close()
+		return fmt.Errorf("open %s: %w", in.URL, err)
+	}
+	order := make(chan *batch, 2*p.workers+2)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(order)
+		cur := &batch{done: make(chan struct{})}
+		send := func() bool {
+			select {
+			case order <- cur:
+			case <-ctx.Done():
+				return false
+			}
+			select {
+			case p.jobs <- cur:
+			case <-ctx.Done():
+				close(cur.done)
+				return false
+			}
+			cur = &batch{done: make(chan struct{})}
+			return true
+		}
+		for r.Next() {
+			d := r.Doc()
+			if p.stats != nil {
+				p.stats.din.Add(1)
+				p.stats.bin.Add(int64(len(d.Text)))
+			}
+			cur.docs = append(cur.docs, d)
+			if len(cur.docs) == batchSize && !send() {
+				break
+			}
+		}
+		if len(cur.docs) > 0 && ctx.Err() == nil {
+			send()
+		}
+		readErr <- r.Close()
+	}()
+	var firstErr error
+	for b := range order {
+		<-b.done
+		if firstErr != nil {
+			continue
+		}
+		if b.err != nil {
+			firstErr = b.err
+			cancel()
+			continue
+		}
+		if p.stats != nil {
+			p.stats.addDrops(b.drops)
+		}
+		for _, d := range b.docs {
+			if d == nil {
+				continue
+			}
+			if err := emit(d); err != nil {
+				firstErr = err
+				cancel()
+				break
+			}
+		}
+	}
+	rerr := <-readErr
+	if firstErr != nil {
+		return firstErr
+	}
+	if rerr != nil {
+		if errors.Is(rerr, context.Canceled) && ctx.Err() != nil {
+			return rerr
+		}
+		return fmt.Errorf("read %s: %w", in.URL, rerr)
+	}
+	return nil
+}
