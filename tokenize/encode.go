@@ -21,6 +21,7 @@ type encoder struct {
 	spans    []span
 	best     []bestNode
 	revMerge map[string][2]string
+	cache    map[string][]int32 // BPE: word -> (length, id) pairs
 }
 
 type encoderPool struct{ p sync.Pool }
@@ -60,6 +61,9 @@ func (m *Model) AppendEncode(dst []int32, text []byte) []int32 {
 	}
 	switch m.typ {
 	case BPE:
+		if m.wordSplit {
+			return m.appendBPEWords(dst, e)
+		}
 		m.encodeBPE(e)
 	case Unigram:
 		m.encodeUnigram(e)
@@ -165,10 +169,160 @@ func heapPop(h []bpePair) (bpePair, []bpePair) {
 // characters (user-defined pieces stay whole and frozen), then repeatedly
 // merge the adjacent pair whose concatenation is the best-scoring piece.
 func (m *Model) encodeBPE(e *encoder) {
+	m.encodeBPERange(e, 0, len(e.norm))
+}
+
+// appendBPEWords encodes e.norm word by word, where a word starts at a U+2581
+// that follows another character, and caches the ids of words without
+// unknown pieces. Only valid when m.wordSplit.
+func (m *Model) appendBPEWords(dst []int32, e *encoder) []int32 {
 	norm := e.norm
+	if e.cache == nil {
+		e.cache = make(map[string][]int32, 1024)
+	}
+	prevUnk := false
+	for lo := 0; lo < len(norm); {
+		hi := lo + 1
+		for hi < len(norm) {
+			if norm[hi] == 0xE2 && hi+2 < len(norm) && norm[hi+1] == 0x96 && norm[hi+2] == 0x81 &&
+				!(hi >= 3 && norm[hi-3] == 0xE2 && norm[hi-2] == 0x96 && norm[hi-1] == 0x81) {
+				break
+			}
+			hi++
+		}
+		word := norm[lo:hi]
+		if c, ok := e.cache[string(word)]; ok {
+			dst = append(dst, c...)
+			prevUnk = false
+			lo = hi
+			continue
+		}
+		e.spans = e.spans[:0]
+		m.encodeBPERange(e, lo, hi)
+		first := len(dst)
+		hasUnk := false
+		for _, s := range e.spans {
+			isUnk := s.id == m.unkID
+			switch {
+			case isUnk && m.byteFallback:
+				for _, b := range norm[s.start:s.end] {
+					dst = append(dst, m.byteID[b])
+				}
+			case isUnk && prevUnk:
+			default:
+				dst = append(dst, s.id)
+			}
+			prevUnk = isUnk
+			hasUnk = hasUnk || isUnk
+		}
+		if !hasUnk && len(word) <= maxCachedWord {
+			if len(e.cache) >= maxCacheEntries {
+				clear(e.cache)
+			}
+			e.cache[string(word)] = append([]int32(nil), dst[first:]...)
+		}
+		lo = hi
+	}
+	return dst
+}
+
+// Bounds of the per-encoder word cache: words are Zipf-distributed, so a
+// few ten thousand entries catch most of them.
+const (
+	maxCachedWord   = 64
+	maxCacheEntries = 1 << 17
+)
+
+// smallWord is the symbol count up to which a linear scan for the best
+// pair beats the priority queue.
+const smallWord = 32
+
+type smallSym struct {
+	start, len int32
+	id         int32 // merge-table symbol id
+	freeze     bool
+	pair       int32 // piece id of this symbol + the next, or -1
+	score      float32
+}
+
+// encodeBPESmall is encodeBPERange for short words: the best pair is found by
+// scanning the current pairs left to right (highest score, leftmost on ties),
+// the order the priority queue would give.
+func (m *Model) encodeBPESmall(e *encoder, lo, hi int) bool {
+	norm := e.norm[:hi]
+	mt := m.merges
+	var buf [smallWord]smallSym
+	syms := buf[:0]
+	for i := lo; i < len(norm); {
+		if len(syms) == smallWord {
+			return false
+		}
+		n := 0
+		freeze := false
+		if m.user != nil {
+			if n = m.user.match(norm[i:]); n > 0 {
+				freeze = true
+			}
+		}
+		if n == 0 {
+			n = min(oneCharLen(norm[i]), len(norm)-i)
+		}
+		syms = append(syms, smallSym{start: int32(i), len: int32(n), freeze: freeze, id: mt.symbol(norm[i : i+n]), pair: -1})
+		i += n
+	}
+	setPair := func(i int) {
+		a, b := &syms[i], &syms[i+1]
+		a.pair = -1
+		if a.freeze || b.freeze {
+			return
+		}
+		a.pair, a.score = mt.merge(a.id, b.id)
+	}
+	for i := 0; i+1 < len(syms); i++ {
+		setPair(i)
+	}
+	for {
+		best := -1
+		for i := 0; i+1 < len(syms); i++ {
+			if syms[i].pair >= 0 && (best < 0 || syms[i].score > syms[best].score) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		a := &syms[best]
+		a.len += syms[best+1].len
+		a.id = a.pair
+		syms = append(syms[:best+1], syms[best+2:]...)
+		if best+1 < len(syms) {
+			setPair(best)
+		} else {
+			a.pair = -1
+		}
+		if best > 0 {
+			setPair(best - 1)
+		}
+	}
+	for _, s := range syms {
+		id := s.id
+		if id < 0 || int(id) >= len(m.pieces) {
+			id = m.PieceToID(string(norm[s.start : s.start+s.len]))
+		}
+		e.spans = append(e.spans, span{start: s.start, end: s.start + s.len, id: id})
+	}
+	return true
+}
+
+// encodeBPERange runs the merge loop over norm[lo:hi] and appends its spans.
+func (m *Model) encodeBPERange(e *encoder, lo, hi int) {
+	if !m.hasUnused && hi-lo <= 4*smallWord && m.encodeBPESmall(e, lo, hi) {
+		return
+	}
+	norm := e.norm[:hi]
 	mt := m.merges
 	syms := e.syms[:0]
-	for i := 0; i < len(norm); {
+	for i := lo; i < len(norm); {
 		n := 0
 		freeze := false
 		if m.user != nil {
@@ -198,7 +352,7 @@ func (m *Model) encodeBPE(e *encoder) {
 		if l.freeze || r.freeze {
 			return
 		}
-		id := mt.merge(l.id, r.id)
+		id, _ := mt.merge(l.id, r.id)
 		if id < 0 {
 			return
 		}

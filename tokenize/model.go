@@ -140,6 +140,8 @@ type Model struct {
 	minScore, maxScore float32
 	trie               *trie       // unigram only
 	merges             *mergeTable // BPE only
+	wordSplit          bool        // BPE: no piece joins a character to a following U+2581
+	hasUnused          bool        // some piece has type UNUSED
 
 	pool encoderPool
 }
@@ -250,6 +252,9 @@ func (m *Model) init() error {
 			if p.Type == UserDefined {
 				users = append(users, p.Text)
 			}
+			if p.Type == Unused {
+				m.hasUnused = true
+			}
 			if p.Type == Normal {
 				m.minScore = min(m.minScore, p.Score)
 				m.maxScore = max(m.maxScore, p.Score)
@@ -302,6 +307,7 @@ func (m *Model) init() error {
 	}
 	if m.typ == BPE {
 		m.merges = newMergeTable(m)
+		m.wordSplit = canSplitWords(m.pieces)
 	}
 	return nil
 }
@@ -439,4 +445,31 @@ func (m *Model) Normalizer() NormalizerSpec {
 		TreatWhitespaceAsSuffix: m.wsSuffix,
 		CharsmapBytes:           len(m.normalizer.getBytes(nsCharsmap)),
 	}
+}
+
+// canSplitWords reports whether no piece holds a character other than U+2581
+// followed by U+2581. Then no BPE merge crosses the start of a word (a U+2581
+// after another character), words can be encoded independently and their
+// results cached, and the output is the same. Models trained with
+// split_by_whitespace and the dummy prefix (LLaMA's) have this property.
+func canSplitWords(pieces []Piece) bool {
+	for _, p := range pieces {
+		switch p.Type {
+		case Normal, UserDefined, Unused:
+		default:
+			continue
+		}
+		s := p.Text
+		for i := strings.Index(s, spaceSymbol); i >= 0; {
+			if i > 0 && !strings.HasSuffix(s[:i], spaceSymbol) {
+				return false
+			}
+			j := strings.Index(s[i+len(spaceSymbol):], spaceSymbol)
+			if j < 0 {
+				break
+			}
+			i += len(spaceSymbol) + j
+		}
+	}
+	return true
 }

@@ -12,7 +12,8 @@ type mergeTable struct {
 	syms  *pieceMap // pieces (NORMAL, USER_DEFINED, UNUSED) and extra characters
 	ascii [128]int32
 	keys  []uint64 // open addressing; 0 = empty (ids are offset by 1)
-	vals  []int32
+	vals  []mergeVal
+	bmp   []int32 // symbol ids of characters below U+10000, -1 if none
 	mask  uint64
 	shift uint
 }
@@ -65,7 +66,7 @@ func newMergeTable(m *Model) *mergeTable {
 		size <<= 1
 	}
 	t.keys = make([]uint64, size)
-	t.vals = make([]int32, size)
+	t.vals = make([]mergeVal, size)
 	t.mask = uint64(size - 1)
 	for bits := uint(0); 1<<bits < size; bits++ {
 		t.shift = 64 - bits - 1
@@ -76,29 +77,42 @@ func newMergeTable(m *Model) *mergeTable {
 			i = (i + 1) & t.mask
 		}
 		t.keys[i] = e.k
-		t.vals[i] = e.id
+		t.vals[i] = mergeVal{e.id, m.pieces[e.id].Score}
 	}
 	for c := range t.ascii {
 		t.ascii[c] = t.syms.get(string(rune(c)))
+	}
+	t.bmp = make([]int32, 0x10000)
+	for c := range t.bmp {
+		t.bmp[c] = -1
+		if !(c >= 0xD800 && c < 0xE000) {
+			t.bmp[c] = t.syms.get(string(rune(c)))
+		}
 	}
 	return t
 }
 
 func (t *mergeTable) slot(k uint64) uint64 { return (k * 0x9E3779B97F4A7C15) >> t.shift & t.mask }
 
-// merge returns the piece id of a+b, or -1.
-func (t *mergeTable) merge(a, b int32) int32 {
+type mergeVal struct {
+	id    int32
+	score float32
+}
+
+// merge returns the piece id of a+b and its score, or -1.
+func (t *mergeTable) merge(a, b int32) (int32, float32) {
 	if a < 0 || b < 0 {
-		return -1
+		return -1, 0
 	}
 	k := pairKey(a, b)
 	i := t.slot(k)
 	for {
 		switch t.keys[i] {
 		case k:
-			return t.vals[i]
+			v := t.vals[i]
+			return v.id, v.score
 		case 0:
-			return -1
+			return -1, 0
 		}
 		i = (i + 1) & t.mask
 	}
@@ -106,8 +120,23 @@ func (t *mergeTable) merge(a, b int32) int32 {
 
 // symbol returns the symbol id of one character or user-defined piece, or -1.
 func (t *mergeTable) symbol(s []byte) int32 {
-	if len(s) == 1 && s[0] < utf8.RuneSelf {
-		return t.ascii[s[0]]
+	switch len(s) {
+	case 1:
+		if s[0] < utf8.RuneSelf {
+			return t.ascii[s[0]]
+		}
+	case 2:
+		if s[0]&0xE0 == 0xC0 && s[1]&0xC0 == 0x80 {
+			if r := rune(s[0]&0x1F)<<6 | rune(s[1]&0x3F); r >= 0x80 {
+				return t.bmp[r]
+			}
+		}
+	case 3:
+		if s[0]&0xF0 == 0xE0 && s[1]&0xC0 == 0x80 && s[2]&0xC0 == 0x80 {
+			if r := rune(s[0]&0x0F)<<12 | rune(s[1]&0x3F)<<6 | rune(s[2]&0x3F); r >= 0x800 {
+				return t.bmp[r]
+			}
+		}
 	}
 	return t.syms.lookup(s)
 }

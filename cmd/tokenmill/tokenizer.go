@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -92,7 +93,7 @@ JSON string literal, so documents may hold newlines and NULs.`,
 			if threads <= 0 {
 				threads = runtime.GOMAXPROCS(0)
 			}
-			enc := func(dst []byte, line []byte, lineNo int) ([]byte, error) {
+			enc := func(dst []byte, scratch *[]int32, line []byte, lineNo int) ([]byte, error) {
 				if jsonIn {
 					var s string
 					if err := json.Unmarshal(line, &s); err != nil {
@@ -100,10 +101,12 @@ JSON string literal, so documents may hold newlines and NULs.`,
 					}
 					line = []byte(s)
 				}
-				ids := m.EncodeBytes(line)
+				ids := (*scratch)[:0]
 				if bos {
-					ids = append([]int32{m.BOSID()}, ids...)
+					ids = append(ids, m.BOSID())
 				}
+				ids = m.AppendEncode(ids, line)
+				*scratch = ids
 				if eos {
 					ids = append(ids, m.EOSID())
 				}
@@ -120,6 +123,14 @@ JSON string literal, so documents may hold newlines and NULs.`,
 					}
 				}
 				return append(dst, "]\n"...), nil
+			}
+			if prof := os.Getenv("TOKENMILL_CPUPROFILE"); prof != "" {
+				f, err := os.Create(prof)
+				if err != nil {
+					return err
+				}
+				pprof.StartCPUProfile(f)
+				defer pprof.StopCPUProfile()
 			}
 			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<20)
 			if err := parallelLines(cmd.InOrStdin(), out, threads, enc); err != nil {
@@ -140,7 +151,7 @@ JSON string literal, so documents may hold newlines and NULs.`,
 
 // parallelLines runs fn over the lines of r on n goroutines, in batches, and
 // writes the results in input order.
-func parallelLines(r io.Reader, w io.Writer, n int, fn func(dst, line []byte, lineNo int) ([]byte, error)) error {
+func parallelLines(r io.Reader, w io.Writer, n int, fn func(dst []byte, scratch *[]int32, line []byte, lineNo int) ([]byte, error)) error {
 	type batch struct {
 		lines [][]byte
 		first int
@@ -156,9 +167,10 @@ func parallelLines(r io.Reader, w io.Writer, n int, fn func(dst, line []byte, li
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var scratch []int32
 			for b := range work {
 				for i, l := range b.lines {
-					if b.out, b.err = fn(b.out, l, b.first+i); b.err != nil {
+					if b.out, b.err = fn(b.out, &scratch, l, b.first+i); b.err != nil {
 						break
 					}
 				}
