@@ -26,8 +26,18 @@
 // first word), so a lookup extends the match one word to the left per
 // order with no strings and no allocation. Memory is 16 bytes per slot
 // for middle orders and 12 for the highest, as in KenLM's probing binary.
-// A Model is immutable once built; all its methods are safe for concurrent
-// use.
+// The vocabulary is a probing table of 64-bit hashes of the words (1.5
+// slots per word), each hit confirmed against the stored spelling. A Model
+// is immutable once built; all its methods are safe for concurrent use.
+//
+// # Limits
+//
+// ReadARPA needs the suffix of every n-gram to be present (lmplz and
+// unpruned SRILM models have it) and reports the n-gram otherwise. It does
+// not insert KenLM's "blank" entries for n-grams whose context prefix is
+// missing (SRILM-pruned files), so on such files scores can differ from
+// KenLM's. KenLM's binary formats are not read: convert with KenLM or use
+// the ARPA file.
 //
 // # Training contract
 //

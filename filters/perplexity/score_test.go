@@ -109,3 +109,32 @@ func TestScoreWordBackoff(t *testing.T) {
 }
 
 func sum32(a, b float32) float32 { return a + b }
+
+// TestScoreConcurrent: a Model is read-only once built, so goroutines
+// scoring at once get the same totals as one goroutine (run with -race).
+func TestScoreConcurrent(t *testing.T) {
+	lm := kitO3(t)
+	lines := readLines(t, "heldout.pieces.gz")
+	want := make([]float64, len(lines))
+	for i, l := range lines {
+		want[i], _, _ = lm.ScoreLine(l, true, true)
+	}
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for i := range lines {
+				j := (i + g*37) % len(lines)
+				if got, _, _ := lm.ScoreLine(lines[j], true, true); got != want[j] {
+					errs <- fmt.Sprintf("goroutine %d line %d: %v want %v", g, j+1, got, want[j])
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}
