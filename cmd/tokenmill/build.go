@@ -43,7 +43,7 @@ and writes text shards, token shards, stats.json and, last, manifest.json under 
 (a folder, file://, s3:// or gs:// URL). Rerunning with the same recipe and output skips
 the input shards already committed, so an interrupted build is finished by running it again.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return runBuild(cmd, f) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runBuild(cmd, f, defaultRegistry()) },
 	}
 	fl := c.Flags()
 	fl.StringVar(&f.recipe, "recipe", "", "recipe file (default: the embedded LLaMA recipe)")
@@ -70,12 +70,11 @@ func loadRecipe(path string, reg *pipeline.Registry) (*pipeline.Recipe, error) {
 	return pipeline.ParseRecipe(name, data, reg)
 }
 
-func runBuild(cmd *cobra.Command, f buildFlags) error {
+func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	storage.RegisterEmbedded("sample", recipes.Sample())
 	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
-	reg := defaultRegistry()
 	rec, err := loadRecipe(f.recipe, reg)
 	if err != nil {
 		return err
@@ -133,9 +132,11 @@ func runBuild(cmd *cobra.Command, f buildFlags) error {
 	}
 
 	b := &pipeline.Build{
-		Out:       out,
-		Sink:      &shard.Sink{Out: out, Docs: rec.Output.Docs && !f.noDocs, Tokens: rec.Output.Tokens, Opts: shard.Options{RowGroupBytes: rec.Output.RowGroupBytes}},
-		Open:      func(ctx context.Context, in pipeline.Input) (io.ReadCloser, error) { return stores.OpenFile(ctx, in.URL) },
+		Out:  out,
+		Sink: &shard.Sink{Out: out, Docs: rec.Output.Docs && !f.noDocs, Tokens: rec.Output.Tokens, Opts: shard.Options{RowGroupBytes: rec.Output.RowGroupBytes}},
+		Open: func(ctx context.Context, in pipeline.Input) (io.ReadCloser, error) {
+			return stores.OpenFile(ctx, in.URL)
+		},
 		Workers:   workers,
 		RecipeSHA: rec.Digest,
 		Logger:    log,
@@ -151,7 +152,15 @@ func runBuild(cmd *cobra.Command, f buildFlags) error {
 		if err != nil {
 			return fmt.Errorf("source %s: %w", s.Name, err)
 		}
-		specs := s.Inputs
+		// Recipe paths are relative to the recipe; --input paths to the
+		// working folder.
+		var specs []string
+		for _, in := range s.Inputs {
+			if !strings.Contains(in, "://") && !filepath.IsAbs(in) {
+				in = filepath.Join(recipeDir, in)
+			}
+			specs = append(specs, in)
+		}
 		if o, ok := overrides[s.Name]; ok {
 			specs = o
 		}
