@@ -42,11 +42,13 @@ func newClassifyPredictCmd() *cobra.Command {
 	var model, input string
 	var k int
 	var threshold float32
+	var noProb bool
 	cmd := &cobra.Command{
-		Use:   "predict --model M [-k 2] [--threshold P] [--input FILE]",
+		Use:   "predict --model M [-k 2] [--threshold P] [--input FILE] [--no-prob]",
 		Short: "Print the top-k labels and probabilities of each input line, as `fasttext predict-prob M - k` does",
 		Long: `Reads lines (stdin by default) and prints, for each, what
 "fasttext predict-prob M - k [threshold]" prints: "__label__a 0.87 __label__b 0.13".
+With --no-prob it prints the labels only, as "fasttext predict" does.
 Works with .bin and .ftz models written by fastText 0.9.x or by "classify train".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -79,7 +81,18 @@ Works with .bin and .ftz models written by fastText 0.9.x or by "classify train"
 				}
 				if len(line) > 0 {
 					preds = m.AppendPredictLine(preds[:0], line, k, threshold)
-					out = append(wikiref.AppendFormat(out[:0], preds), '\n')
+					if noProb {
+						out = out[:0]
+						for i, p := range preds {
+							if i > 0 {
+								out = append(out, ' ')
+							}
+							out = append(out, p.Label...)
+						}
+						out = append(out, '\n')
+					} else {
+						out = append(wikiref.AppendFormat(out[:0], preds), '\n')
+					}
 					if _, werr := w.Write(out); werr != nil {
 						return werr
 					}
@@ -99,6 +112,7 @@ Works with .bin and .ftz models written by fastText 0.9.x or by "classify train"
 	f.StringVar(&input, "input", "-", "lines to classify, - for stdin")
 	f.IntVarP(&k, "k", "k", 1, "number of labels per line")
 	f.Float32Var(&threshold, "threshold", 0, "drop labels whose probability is below this")
+	f.BoolVar(&noProb, "no-prob", false, "print labels only, as `fasttext predict` does")
 	return cmd
 }
 

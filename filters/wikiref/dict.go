@@ -3,7 +3,6 @@ package wikiref
 import (
 	"bytes"
 	"fmt"
-	"math"
 )
 
 // EOS is the token fastText adds for every line end. It is an ordinary
@@ -39,7 +38,8 @@ type dictionary struct {
 
 	bucket, minn, maxn, wordNgrams int32
 
-	table []int32 // open addressing on the FNV hash, as fastText's word2int_
+	table []slot // word lookup, see init
+	mask  uint32
 
 	// subwords of word i are subFlat[subOff[i]:subOff[i+1]] (only when maxn > 0).
 	subOff  []int32
@@ -68,29 +68,37 @@ func hashString(s string) uint32 {
 	return h
 }
 
+// slot is a lookup-table cell: entry id + 1 (0 = empty) and its hash.
+type slot struct {
+	hash uint32
+	id   int32
+}
+
 // init builds the lookup table and the subword lists after the entries are set.
 func (d *dictionary) init() error {
 	n := len(d.entries)
-	size := int(math.Ceil(float64(n) / 0.7))
-	if size < 1 {
-		size = 1
+	// A power-of-two open-addressing table that keeps each word's full hash:
+	// a probe compares hashes first and strings only on a hash match. The
+	// layout differs from fastText's word2int_, the ids it finds do not.
+	size := 1
+	for size < n+n/2+1 {
+		size <<= 1
 	}
-	d.table = make([]int32, size)
-	for i := range d.table {
-		d.table[i] = -1
-	}
+	d.table = make([]slot, size)
+	mask := uint32(size - 1)
 	for i := range d.entries {
 		w := d.entries[i].word
 		h := hashString(w)
-		slot := int(h % uint32(size))
-		for d.table[slot] != -1 {
-			if d.entries[d.table[slot]].word == w {
-				return fmt.Errorf("wikiref: dictionary entry %d %q duplicates entry %d", i, w, d.table[slot])
+		p := h & mask
+		for d.table[p].id != 0 {
+			if d.table[p].hash == h && d.entries[d.table[p].id-1].word == w {
+				return fmt.Errorf("wikiref: dictionary entry %d %q duplicates entry %d", i, w, d.table[p].id-1)
 			}
-			slot = (slot + 1) % size
+			p = (p + 1) & mask
 		}
-		d.table[slot] = int32(i)
+		d.table[p] = slot{hash: h, id: int32(i) + 1}
 	}
+	d.mask = mask
 	d.eosHash = hashString(EOS)
 	d.subOff, d.subFlat = nil, nil
 	if d.maxn > 0 {
@@ -110,17 +118,16 @@ func (d *dictionary) init() error {
 
 // find returns the entry id of word w with hash h, or -1.
 func (d *dictionary) find(w []byte, h uint32) int32 {
-	size := uint32(len(d.table))
-	slot := h % size
+	p := h & d.mask
 	for {
-		id := d.table[slot]
-		if id < 0 || d.entries[id].word == string(w) {
-			return id
+		c := d.table[p]
+		if c.id == 0 {
+			return -1
 		}
-		slot++
-		if slot == size {
-			slot = 0
+		if c.hash == h && d.entries[c.id-1].word == string(w) {
+			return c.id - 1
 		}
+		p = (p + 1) & d.mask
 	}
 }
 
@@ -178,6 +185,24 @@ func isSep(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == 0
 }
 
+const (
+	classWord    = 0
+	classSep     = 1
+	classNewline = 2
+)
+
+// byteClass sorts bytes for fastText's readWord: separators, '\n', and
+// bytes that belong to a token.
+var byteClass = func() (t [256]uint8) {
+	for c := range t {
+		if isSep(byte(c)) {
+			t[c] = classSep
+		}
+	}
+	t['\n'] = classNewline
+	return t
+}()
+
 // line tokenizes one line as fastText's Dictionary::getLine reads it from a
 // stream: tokens up to the first '\n', which becomes "</s>". If text has no
 // '\n', eos says whether the line ends with one anyway (Python's predict
@@ -188,7 +213,7 @@ func (d *dictionary) line(lb *lineBuf, text []byte, eos bool) int {
 	ntokens := 0
 	i := 0
 	for {
-		for i < len(text) && isSep(text[i]) {
+		for i < len(text) && byteClass[text[i]] == classSep {
 			i++
 		}
 		if i == len(text) || text[i] == '\n' {
@@ -198,13 +223,16 @@ func (d *dictionary) line(lb *lineBuf, text []byte, eos bool) int {
 			}
 			break
 		}
+		// Scan the token and hash it in one pass.
 		start := i
-		for i < len(text) && !isSep(text[i]) && text[i] != '\n' {
+		h := uint32(2166136261)
+		for i < len(text) && byteClass[text[i]] == classWord {
+			h ^= uint32(int8(text[i]))
+			h *= 16777619
 			i++
 		}
 		ntokens++
-		tok := text[start:i]
-		d.addToken(lb, tok, hashBytes(tok))
+		d.addToken(lb, text[start:i], h)
 	}
 	if d.wordNgrams > 1 && d.bucket > 0 {
 		hs := lb.hashes

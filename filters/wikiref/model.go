@@ -21,6 +21,10 @@ type Model struct {
 	quantInput bool
 	qout       bool
 
+	// fast is input decoded to a dense matrix when it is quantized and small
+	// enough (maxDecoded values); input itself stays as read, for Write.
+	fast matrix
+
 	hs      *hsTree   // LossHS only
 	sigmoid []float32 // fastText's sigmoid table, for LossNS and LossOVA
 
@@ -112,7 +116,19 @@ func Read(r io.Reader) (*Model, error) {
 		return nil, err
 	}
 	m.initLoss()
+	m.initFast()
 	return m, nil
+}
+
+// maxDecoded bounds the dense copy of a quantized input matrix: 16 M
+// values (64 MiB). Larger .ftz models decode their rows on the fly.
+const maxDecoded = 1 << 24
+
+func (m *Model) initFast() {
+	m.fast = m.input
+	if q, ok := m.input.(*quantMatrix); ok && q.m*q.n <= maxDecoded {
+		m.fast = q.decode()
+	}
 }
 
 func (m *Model) readDict(br *binReader) error {

@@ -111,8 +111,15 @@ func (m *Model) predict(s *predictState, dst []Prediction, line []byte, eos bool
 // in input order and then scaled by the float32 of 1/n.
 func (m *Model) computeHidden(ids []int32, hidden []float32) {
 	clear(hidden)
-	for _, id := range ids {
-		m.input.addRowTo(hidden, id)
+	in := m.fast
+	if d, ok := in.(*denseMatrix); ok {
+		for _, id := range ids {
+			addTo(hidden, d.row(id))
+		}
+	} else {
+		for _, id := range ids {
+			in.addRowTo(hidden, id)
+		}
 	}
 	scale := float32(1.0 / float64(len(ids)))
 	for j := range hidden {
