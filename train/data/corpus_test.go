@@ -65,6 +65,15 @@ func DecodeCorpusToken(t int32) (s, d, k int) {
 // and returns the manifest's path.
 func WriteCorpus(t testing.TB, dir string, sources []CorpusSource) string {
 	t.Helper()
+	p, err := WriteCorpusFiles(dir, sources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// WriteCorpusFiles is WriteCorpus for callers without a testing.TB.
+func WriteCorpusFiles(dir string, sources []CorpusSource) (string, error) {
 	m := &manifest.Manifest{Format: manifest.FormatVersion, Version: 1, RecipeSHA256: "test",
 		Tokenizer: &manifest.Tokenizer{Path: "tokenizer.model", VocabSize: 32000, BOS: CorpusBOS, EOS: CorpusEOS}}
 	for si, src := range sources {
@@ -91,21 +100,21 @@ func WriteCorpus(t testing.TB, dir string, sources []CorpusSource) string {
 					d++
 				}
 				if _, err := w.Write(rows); err != nil {
-					t.Fatal(err)
+					return "", err
 				}
 				if err := w.Flush(); err != nil {
-					t.Fatal(err)
+					return "", err
 				}
 			}
 			if err := w.Close(); err != nil {
-				t.Fatal(err)
+				return "", err
 			}
 			p := filepath.Join(dir, filepath.FromSlash(sh.Path))
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
+				return "", err
 			}
 			if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
+				return "", err
 			}
 			sum := sha256.Sum256(buf.Bytes())
 			sh.SHA256, sh.Bytes = hex.EncodeToString(sum[:]), int64(buf.Len())
@@ -118,11 +127,11 @@ func WriteCorpus(t testing.TB, dir string, sources []CorpusSource) string {
 	}
 	data, err := m.Marshal()
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	p := filepath.Join(dir, "manifest.json")
 	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
+		return "", err
 	}
-	return p
+	return p, nil
 }

@@ -1,0 +1,38 @@
+package data
+
+import (
+	"context"
+	"io"
+	"testing"
+)
+
+// BenchmarkNext measures batches served from a local corpus of 4,000
+// documents (about 2M tokens, 16 row groups in 4 shards, two sources), with
+// read-ahead; bytes are the int32 tokens delivered.
+func BenchmarkNext(b *testing.B) {
+	for _, ra := range []struct {
+		name string
+		off  bool
+	}{{"readahead", false}, {"sync", true}} {
+		b.Run(ra.name, func(b *testing.B) {
+			path := WriteCorpus(b, b.TempDir(), []CorpusSource{
+				{Name: "a", Weight: 0.6, Shards: [][]int{{250, 250, 250, 250}, {250, 250, 250, 250}}, MaxLen: 990},
+				{Name: "b", Weight: 0.4, Shards: [][]int{{250, 250, 250, 250}, {250, 250, 250, 250}}, MaxLen: 990},
+			})
+			cfg := Config{Seed: 1, SeqLen: 1024, GlobalBatch: 16, TokenBudget: 1 << 40, MaxEpochs: 1e9, NoReadAhead: ra.off}
+			l, err := Open(context.Background(), path, cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer l.Close()
+			b.SetBytes(int64(cfg.GlobalBatch * (cfg.SeqLen + 1) * 4))
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := l.Next(); err != nil && err != io.EOF {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*cfg.GlobalBatch*cfg.SeqLen)/b.Elapsed().Seconds(), "tokens/s")
+		})
+	}
+}
