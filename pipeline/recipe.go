@@ -179,7 +179,7 @@ func (p *recipeParser) source(n *yaml.Node, where string) SourceSpec {
 		p.errorf(n, w+".format", "unknown source format %q (known: %s)", s.Format, strings.Join(p.reg.SourceNames(), ", "))
 		return s
 	}
-	s.Options = p.config(optsNode, w+".options", spec)
+	s.Options = p.config(optsNode, n, w+".options", spec)
 	return s
 }
 
@@ -203,11 +203,11 @@ func (p *recipeParser) step(n *yaml.Node, where string) (StepSpec, bool) {
 	if body != nil && body.Kind == yaml.ScalarNode && body.Tag == "!!null" {
 		body = nil
 	}
-	return StepSpec{Kind: kind, Config: p.config(body, where+"."+kind, spec), Line: n.Line}, true
+	return StepSpec{Kind: kind, Config: p.config(body, n, where+"."+kind, spec), Line: n.Line}, true
 }
 
 // config checks a component's options mapping against its spec.
-func (p *recipeParser) config(n *yaml.Node, where string, spec Spec) Config {
+func (p *recipeParser) config(n, at *yaml.Node, where string, spec Spec) Config {
 	c := Config{values: map[string]any{}}
 	given := map[string]*yaml.Node{}
 	if n != nil {
@@ -238,7 +238,10 @@ func (p *recipeParser) config(n *yaml.Node, where string, spec Spec) Config {
 				continue
 			}
 		} else if f.Default == nil {
-			p.errorf(n, where+"."+f.Name, "required")
+			if n != nil {
+				at = n
+			}
+			p.errorf(at, where+"."+f.Name, "required")
 			continue
 		} else {
 			raw = f.Default

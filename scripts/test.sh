@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs tokenmill's whole test suite on a fresh machine: installs what the tests
+# need (Debian's SentencePiece, fastText and PyTorch as reference peers; the
+# versitygw S3-compatible server, built from the Go module proxy into .tools/bin),
+# then vets and tests every package. Each install step is skipped when its
+# result is already there. Tests start their servers themselves, on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
+
+need_apt=()
+command -v spm_encode >/dev/null 2>&1 || need_apt+=(sentencepiece)
+command -v fasttext >/dev/null 2>&1 || need_apt+=(fasttext)
+/usr/bin/python3 -c 'import sentencepiece' >/dev/null 2>&1 || need_apt+=(python3-sentencepiece)
+/usr/bin/python3 -c 'import numpy, torch' >/dev/null 2>&1 || need_apt+=(python3-numpy python3-torch)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing Debian packages: ${need_apt[*]}"
+    apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null 2>&1 ||
+      echo "test.sh: apt-get install failed; tests that need these peers will skip"
+  else
+    echo "test.sh: not root or no apt-get; tests that need ${need_apt[*]} will skip"
+  fi
+fi
+
+mkdir -p .tools/bin
+if [ ! -x .tools/bin/versitygw ]; then
+  echo "test.sh: building versitygw v1.8.0 (S3-compatible test server) into .tools/bin"
+  GOBIN=$root/.tools/bin GOFLAGS=-mod=mod go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
+fi
+export TOKENMILL_VERSITYGW=$root/.tools/bin/versitygw
+# In CI a missing server is a failure, not a skip.
+if [ "${CI:-}" = true ]; then export TOKENMILL_REQUIRE_SERVERS=1; fi
+
+go vet ./...
+go test -count=1 -timeout 20m ./...
