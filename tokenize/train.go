@@ -744,6 +744,10 @@ func (t *bpeTrainer) save() (*Model, error) {
 			fid++
 		}
 	}
+	if len(pieces) < o.VocabSize {
+		// spm_train fails the same way (hard_vocab_limit).
+		return nil, fmt.Errorf("tokenize: vocabulary size too high (%d): the text yields %d pieces", o.VocabSize, len(pieces))
+	}
 	b2u := func(b bool) uint64 {
 		if b {
 			return 1
