@@ -80,12 +80,12 @@ func gemmSerial(ta, tb bool, m, n, k int, a []float32, lda int, b []float32, ldb
 	if m <= 0 || n <= 0 {
 		return
 	}
-	if !acc {
-		for i := range m {
-			clear(c[i*ldc : i*ldc+n])
-		}
-	}
 	if k <= 0 {
+		if !acc {
+			for i := range m {
+				clear(c[i*ldc : i*ldc+n])
+			}
+		}
 		return
 	}
 	ws := gemmPool.Get().(*gemmWork)
@@ -98,7 +98,7 @@ func gemmSerial(ta, tb bool, m, n, k int, a []float32, lda int, b []float32, ldb
 			for ic := 0; ic < m; ic += mcBlock {
 				mb := min(mcBlock, m-ic)
 				packA(ws.a, ta, a, lda, ic, pc, mb, kb)
-				macroKernel(mb, nb, kb, ws.a, ws.b, c[ic*ldc+jc:], ldc)
+				macroKernel(mb, nb, kb, ws.a, ws.b, c[ic*ldc+jc:], ldc, acc || pc > 0)
 			}
 		}
 	}
@@ -111,6 +111,16 @@ func packB(dst []float32, tb bool, b []float32, ldb, pc, jc, kb, nb int) {
 		w := min(nr, nb-jp)
 		panel := dst[(jp/nr)*kb*nr : (jp/nr+1)*kb*nr]
 		if !tb {
+			if w == nr {
+				for p := range kb {
+					d := (*[nr]float32)(panel[p*nr:])
+					r := (*[nr]float32)(b[(pc+p)*ldb+jc+jp:])
+					for j := range nr {
+						d[j] = r[j]
+					}
+				}
+				continue
+			}
 			for p := range kb {
 				row := b[(pc+p)*ldb+jc+jp:]
 				d := panel[p*nr : p*nr+nr]
@@ -138,6 +148,16 @@ func packA(dst []float32, ta bool, a []float32, lda, ic, pc, mb, kb int) {
 	for ip := 0; ip < mb; ip += mr {
 		h := min(mr, mb-ip)
 		panel := dst[(ip/mr)*kb*mr : (ip/mr+1)*kb*mr]
+		if ta && h == mr {
+			for p := range kb {
+				// Element by element: an array copy of 24 bytes becomes a
+				// memmove call.
+				d := (*[mr]float32)(panel[p*mr:])
+				r := (*[mr]float32)(a[(pc+p)*lda+ic+ip:])
+				d[0], d[1], d[2], d[3], d[4], d[5] = r[0], r[1], r[2], r[3], r[4], r[5]
+			}
+			continue
+		}
 		if ta {
 			for p := range kb {
 				row := a[(pc+p)*lda+ic+ip:]
@@ -147,9 +167,22 @@ func packA(dst []float32, ta bool, a []float32, lda, ic, pc, mb, kb int) {
 			}
 			continue
 		}
-		if h < mr {
-			clear(panel)
+		if h == mr {
+			// Six read streams, one sequential write stream.
+			base := (ic+ip)*lda + pc
+			r0 := a[base : base+kb]
+			r1 := a[base+lda : base+lda+kb]
+			r2 := a[base+2*lda : base+2*lda+kb]
+			r3 := a[base+3*lda : base+3*lda+kb]
+			r4 := a[base+4*lda : base+4*lda+kb]
+			r5 := a[base+5*lda : base+5*lda+kb]
+			for p := range kb {
+				d := (*[mr]float32)(panel[p*mr:])
+				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+			continue
 		}
+		clear(panel)
 		for i := range h {
 			row := a[(ic+ip+i)*lda+pc:]
 			row = row[:kb]
@@ -160,7 +193,9 @@ func packA(dst []float32, ta bool, a []float32, lda, ic, pc, mb, kb int) {
 	}
 }
 
-func macroKernel(mb, nb, kb int, pa, pb, c []float32, ldc int) {
+// macroKernel multiplies a packed mb×kb block of A by a packed kb×nb block
+// of B into C, adding to C when acc is set and overwriting it otherwise.
+func macroKernel(mb, nb, kb int, pa, pb, c []float32, ldc int, acc bool) {
 	var tmp [mr * nr]float32
 	for jr := 0; jr < nb; jr += nr {
 		nw := min(nr, nb-jr)
@@ -170,14 +205,17 @@ func macroKernel(mb, nb, kb int, pa, pb, c []float32, ldc int) {
 			ap := pa[(ir/mr)*kb*mr:]
 			if mh == mr && nw == nr {
 				_ = c[(ir+mr-1)*ldc+jr+nr-1]
-				microKernel(kb, ap, bp, c[ir*ldc+jr:], ldc)
+				microKernel(kb, ap, bp, c[ir*ldc+jr:], ldc, acc)
 				continue
 			}
-			clear(tmp[:])
-			microKernel(kb, ap, bp, tmp[:], nr)
+			microKernel(kb, ap, bp, tmp[:], nr, false)
 			for i := range mh {
 				row := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nw]
 				t := tmp[i*nr : i*nr+nw]
+				if !acc {
+					copy(row, t)
+					continue
+				}
 				for j := range row {
 					row[j] += t[j]
 				}
@@ -186,9 +224,10 @@ func macroKernel(mb, nb, kb int, pa, pb, c []float32, ldc int) {
 	}
 }
 
-// microKernelGo is the portable micro-kernel: C[0:mr, 0:nr] += A·B with a
-// packed as k×mr and b as k×nr. The SIMD kernels must agree with it.
-func microKernelGo(k int, a, b, c []float32, ldc int) {
+// microKernelGo is the portable micro-kernel: C[0:mr, 0:nr] = A·B, or += when
+// acc is set, with a packed as k×mr and b as k×nr. The SIMD kernels must
+// agree with it.
+func microKernelGo(k int, a, b, c []float32, ldc int, add bool) {
 	var acc [mr][nr]float32
 	a = a[:k*mr]
 	b = b[:k*nr]
@@ -205,6 +244,10 @@ func microKernelGo(k int, a, b, c []float32, ldc int) {
 	}
 	for i := range mr {
 		row := c[i*ldc : i*ldc+nr]
+		if !add {
+			copy(row, acc[i][:])
+			continue
+		}
 		for j := range row {
 			row[j] += acc[i][j]
 		}

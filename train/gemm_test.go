@@ -85,8 +85,9 @@ func TestMicroKernelsAgree(t *testing.T) {
 		c0 := randSlice(r, mr*ldc)
 		c1 := append([]float32(nil), c0...)
 		c2 := append([]float32(nil), c0...)
-		microKernelGo(k, a, b, c1, ldc)
-		microKernelAVX2(k, a, b, c2, ldc)
+		acc := k%2 == 0
+		microKernelGo(k, a, b, c1, ldc, acc)
+		microKernelAVX2(k, a, b, c2, ldc, acc)
 		for i := range c1 {
 			if d := math.Abs(float64(c1[i] - c2[i])); d > 1e-5*float64(k+1) {
 				t.Fatalf("k=%d: c[%d] portable %g simd %g", k, i, c1[i], c2[i])
@@ -130,5 +131,55 @@ func BenchmarkMatmul(b *testing.B) {
 			}
 			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
+	}
+}
+
+// TestVectorHelpers checks the SIMD exp/max/scale helpers against the
+// portable code on lengths with and without a tail.
+func TestVectorHelpers(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{1, 7, 8, 9, 31, 32000} {
+		x := randSlice(r, n)
+		for i := range x {
+			x[i] *= 30
+		}
+		if n > 3 {
+			x[2] = -200 // underflow clamp
+		}
+		want := float32(math.Inf(-1))
+		for _, v := range x {
+			want = max(want, v)
+		}
+		if got := vmax(x); got != want {
+			t.Fatalf("n=%d: vmax %g want %g", n, got, want)
+		}
+		y1 := append([]float32(nil), x...)
+		y2 := append([]float32(nil), x...)
+		s1 := expShiftSum(y1, want)
+		s2 := expShiftSumGo(y2, want)
+		var s64 float64
+		for i, v := range x {
+			e := math.Exp(float64(v - want))
+			s64 += e
+			if d := math.Abs(float64(y1[i]) - e); d > 3e-7*e+1e-37 {
+				t.Fatalf("n=%d: exp(%g) = %g, want %g", n, v-want, y1[i], e)
+			}
+			if d := math.Abs(float64(y1[i] - y2[i])); d > 3e-7*e+1e-37 {
+				t.Fatalf("n=%d: simd %g, portable %g", n, y1[i], y2[i])
+			}
+		}
+		if math.Abs(s1-s64) > 1e-6*s64 || math.Abs(s1-s2) > 1e-6*s64 {
+			t.Fatalf("n=%d: sums %g (simd) %g (portable) %g (float64)", n, s1, s2, s64)
+		}
+		z := append([]float32(nil), y1...)
+		vscale(y1, 3)
+		for i := range y1 {
+			if y1[i] != 3*z[i] {
+				t.Fatalf("n=%d: vscale gave %g for 3·%g", n, y1[i], z[i])
+			}
+		}
+	}
+	if got := expf(0); got != 1 {
+		t.Fatalf("expf(0) = %g", got)
 	}
 }

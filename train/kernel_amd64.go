@@ -7,7 +7,16 @@ import "unsafe"
 // Implemented in kernel_amd64.s.
 
 //go:noescape
-func sgemmKernel6x16AVX2(k int, a, b, c unsafe.Pointer, ldc int)
+func sgemmKernel6x16AVX2(k int, a, b, c unsafe.Pointer, ldc int, acc int)
+
+//go:noescape
+func expShiftSumAVX2(x *float32, n8 int, shift float32) float64
+
+//go:noescape
+func maxAVX2(x *float32, n8 int) float32
+
+//go:noescape
+func scaleAVX2(x *float32, n8 int, s float32)
 
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv0() (eax, edx uint32)
@@ -30,14 +39,21 @@ var hasAVX2FMA = func() bool {
 	return b7&(1<<5) != 0
 }()
 
-func microKernelAVX2(k int, a, b, c []float32, ldc int) {
+// microKernelAVX2 is microKernel on the assembly kernel (callers check
+// hasAVX2FMA).
+func microKernelAVX2(k int, a, b, c []float32, ldc int, acc bool) {
 	_ = c[(mr-1)*ldc+nr-1]
 	if k <= 0 {
+		microKernelGo(k, a, b, c, ldc, acc)
 		return
 	}
 	_ = a[k*mr-1]
 	_ = b[k*nr-1]
-	sgemmKernel6x16AVX2(k, unsafe.Pointer(&a[0]), unsafe.Pointer(&b[0]), unsafe.Pointer(&c[0]), ldc)
+	ac := 0
+	if acc {
+		ac = 1
+	}
+	sgemmKernel6x16AVX2(k, unsafe.Pointer(&a[0]), unsafe.Pointer(&b[0]), unsafe.Pointer(&c[0]), ldc, ac)
 }
 
 // KernelName says which GEMM micro-kernel this build and CPU use.
@@ -48,10 +64,52 @@ func KernelName() string {
 	return "portable Go 6x16"
 }
 
-func microKernel(k int, a, b, c []float32, ldc int) {
+func microKernel(k int, a, b, c []float32, ldc int, acc bool) {
 	if hasAVX2FMA {
-		microKernelAVX2(k, a, b, c, ldc)
+		microKernelAVX2(k, a, b, c, ldc, acc)
 		return
 	}
-	microKernelGo(k, a, b, c, ldc)
+	microKernelGo(k, a, b, c, ldc, acc)
+}
+
+// expShiftSum sets x[i] = exp(x[i]−shift) and returns Σ x[i] in float64.
+func expShiftSum(x []float32, shift float32) float64 {
+	n8 := 0
+	var s float64
+	if hasAVX2FMA && len(x) >= 8 {
+		n8 = len(x) / 8
+		s = expShiftSumAVX2(&x[0], n8, shift)
+	}
+	for i := 8 * n8; i < len(x); i++ {
+		e := expf(x[i] - shift)
+		x[i] = e
+		s += float64(e)
+	}
+	return s
+}
+
+// vmax returns the largest element of a non-empty x.
+func vmax(x []float32) float32 {
+	mx := x[0]
+	n8 := 0
+	if hasAVX2FMA && len(x) >= 8 {
+		n8 = len(x) / 8
+		mx = maxAVX2(&x[0], n8)
+	}
+	for _, v := range x[8*n8:] {
+		mx = max(mx, v)
+	}
+	return mx
+}
+
+// vscale multiplies x by s.
+func vscale(x []float32, s float32) {
+	n8 := 0
+	if hasAVX2FMA && len(x) >= 8 {
+		n8 = len(x) / 8
+		scaleAVX2(&x[0], n8, s)
+	}
+	for i := 8 * n8; i < len(x); i++ {
+		x[i] *= s
+	}
 }

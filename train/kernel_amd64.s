@@ -2,15 +2,17 @@
 
 #include "textflag.h"
 
-// func sgemmKernel6x16AVX2(k int, a, b, c unsafe.Pointer, ldc int)
-// C[0:6, 0:16] += A·B, A packed k×6, B packed k×16, C row stride ldc floats.
+// func sgemmKernel6x16AVX2(k int, a, b, c unsafe.Pointer, ldc int, acc int)
+// C[0:6, 0:16] (+)= A·B, A packed k×6, B packed k×16, C row stride ldc floats.
+// With acc == 0 the tile is overwritten (C is not read), else added to.
 // Twelve YMM accumulators hold the tile; the k loop is unrolled by four.
-TEXT ·sgemmKernel6x16AVX2(SB), NOSPLIT, $0-40
+TEXT ·sgemmKernel6x16AVX2(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R8
+	MOVQ acc+40(FP), R10
 	SHLQ $2, R8
 
 	VXORPS Y0, Y0, Y0
@@ -142,6 +144,8 @@ loop1:
 	DECQ CX
 	JNZ  loop1
 store:
+	TESTQ R10, R10
+	JZ    overwrite
 	VADDPS (DX), Y0, Y0
 	VMOVUPS Y0, (DX)
 	VADDPS 32(DX), Y1, Y1
@@ -171,6 +175,231 @@ store:
 	VMOVUPS Y10, (DX)
 	VADDPS 32(DX), Y11, Y11
 	VMOVUPS Y11, 32(DX)
+	VZEROUPPER
+	RET
+overwrite:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y2, (DX)
+	VMOVUPS Y3, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y8, (DX)
+	VMOVUPS Y9, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y10, (DX)
+	VMOVUPS Y11, 32(DX)
+	VZEROUPPER
+	RET
+
+DATA expc<>+0(SB)/4, $0xc2ae999a
+DATA expc<>+4(SB)/4, $0xc2ae999a
+DATA expc<>+8(SB)/4, $0xc2ae999a
+DATA expc<>+12(SB)/4, $0xc2ae999a
+DATA expc<>+16(SB)/4, $0xc2ae999a
+DATA expc<>+20(SB)/4, $0xc2ae999a
+DATA expc<>+24(SB)/4, $0xc2ae999a
+DATA expc<>+28(SB)/4, $0xc2ae999a
+DATA expc<>+32(SB)/4, $0x3fb8aa3b
+DATA expc<>+36(SB)/4, $0x3fb8aa3b
+DATA expc<>+40(SB)/4, $0x3fb8aa3b
+DATA expc<>+44(SB)/4, $0x3fb8aa3b
+DATA expc<>+48(SB)/4, $0x3fb8aa3b
+DATA expc<>+52(SB)/4, $0x3fb8aa3b
+DATA expc<>+56(SB)/4, $0x3fb8aa3b
+DATA expc<>+60(SB)/4, $0x3fb8aa3b
+DATA expc<>+64(SB)/4, $0x3f318000
+DATA expc<>+68(SB)/4, $0x3f318000
+DATA expc<>+72(SB)/4, $0x3f318000
+DATA expc<>+76(SB)/4, $0x3f318000
+DATA expc<>+80(SB)/4, $0x3f318000
+DATA expc<>+84(SB)/4, $0x3f318000
+DATA expc<>+88(SB)/4, $0x3f318000
+DATA expc<>+92(SB)/4, $0x3f318000
+DATA expc<>+96(SB)/4, $0xb95e8083
+DATA expc<>+100(SB)/4, $0xb95e8083
+DATA expc<>+104(SB)/4, $0xb95e8083
+DATA expc<>+108(SB)/4, $0xb95e8083
+DATA expc<>+112(SB)/4, $0xb95e8083
+DATA expc<>+116(SB)/4, $0xb95e8083
+DATA expc<>+120(SB)/4, $0xb95e8083
+DATA expc<>+124(SB)/4, $0xb95e8083
+DATA expc<>+128(SB)/4, $0x39506967
+DATA expc<>+132(SB)/4, $0x39506967
+DATA expc<>+136(SB)/4, $0x39506967
+DATA expc<>+140(SB)/4, $0x39506967
+DATA expc<>+144(SB)/4, $0x39506967
+DATA expc<>+148(SB)/4, $0x39506967
+DATA expc<>+152(SB)/4, $0x39506967
+DATA expc<>+156(SB)/4, $0x39506967
+DATA expc<>+160(SB)/4, $0x3ab743ce
+DATA expc<>+164(SB)/4, $0x3ab743ce
+DATA expc<>+168(SB)/4, $0x3ab743ce
+DATA expc<>+172(SB)/4, $0x3ab743ce
+DATA expc<>+176(SB)/4, $0x3ab743ce
+DATA expc<>+180(SB)/4, $0x3ab743ce
+DATA expc<>+184(SB)/4, $0x3ab743ce
+DATA expc<>+188(SB)/4, $0x3ab743ce
+DATA expc<>+192(SB)/4, $0x3c088908
+DATA expc<>+196(SB)/4, $0x3c088908
+DATA expc<>+200(SB)/4, $0x3c088908
+DATA expc<>+204(SB)/4, $0x3c088908
+DATA expc<>+208(SB)/4, $0x3c088908
+DATA expc<>+212(SB)/4, $0x3c088908
+DATA expc<>+216(SB)/4, $0x3c088908
+DATA expc<>+220(SB)/4, $0x3c088908
+DATA expc<>+224(SB)/4, $0x3d2aa9c1
+DATA expc<>+228(SB)/4, $0x3d2aa9c1
+DATA expc<>+232(SB)/4, $0x3d2aa9c1
+DATA expc<>+236(SB)/4, $0x3d2aa9c1
+DATA expc<>+240(SB)/4, $0x3d2aa9c1
+DATA expc<>+244(SB)/4, $0x3d2aa9c1
+DATA expc<>+248(SB)/4, $0x3d2aa9c1
+DATA expc<>+252(SB)/4, $0x3d2aa9c1
+DATA expc<>+256(SB)/4, $0x3e2aaaaa
+DATA expc<>+260(SB)/4, $0x3e2aaaaa
+DATA expc<>+264(SB)/4, $0x3e2aaaaa
+DATA expc<>+268(SB)/4, $0x3e2aaaaa
+DATA expc<>+272(SB)/4, $0x3e2aaaaa
+DATA expc<>+276(SB)/4, $0x3e2aaaaa
+DATA expc<>+280(SB)/4, $0x3e2aaaaa
+DATA expc<>+284(SB)/4, $0x3e2aaaaa
+DATA expc<>+288(SB)/4, $0x3f000000
+DATA expc<>+292(SB)/4, $0x3f000000
+DATA expc<>+296(SB)/4, $0x3f000000
+DATA expc<>+300(SB)/4, $0x3f000000
+DATA expc<>+304(SB)/4, $0x3f000000
+DATA expc<>+308(SB)/4, $0x3f000000
+DATA expc<>+312(SB)/4, $0x3f000000
+DATA expc<>+316(SB)/4, $0x3f000000
+DATA expc<>+320(SB)/4, $0x3f800000
+DATA expc<>+324(SB)/4, $0x3f800000
+DATA expc<>+328(SB)/4, $0x3f800000
+DATA expc<>+332(SB)/4, $0x3f800000
+DATA expc<>+336(SB)/4, $0x3f800000
+DATA expc<>+340(SB)/4, $0x3f800000
+DATA expc<>+344(SB)/4, $0x3f800000
+DATA expc<>+348(SB)/4, $0x3f800000
+DATA expc<>+352(SB)/4, $0x7f
+DATA expc<>+356(SB)/4, $0x7f
+DATA expc<>+360(SB)/4, $0x7f
+DATA expc<>+364(SB)/4, $0x7f
+DATA expc<>+368(SB)/4, $0x7f
+DATA expc<>+372(SB)/4, $0x7f
+DATA expc<>+376(SB)/4, $0x7f
+DATA expc<>+380(SB)/4, $0x7f
+DATA expc<>+384(SB)/4, $0x42b0999a
+DATA expc<>+388(SB)/4, $0x42b0999a
+DATA expc<>+392(SB)/4, $0x42b0999a
+DATA expc<>+396(SB)/4, $0x42b0999a
+DATA expc<>+400(SB)/4, $0x42b0999a
+DATA expc<>+404(SB)/4, $0x42b0999a
+DATA expc<>+408(SB)/4, $0x42b0999a
+DATA expc<>+412(SB)/4, $0x42b0999a
+GLOBL expc<>(SB), RODATA|NOPTR, $416
+
+// func expShiftSumAVX2(x *float32, n8 int, shift float32) float64
+// x[i] = exp(x[i] - shift) for i < 8·n8 (Cephes expf polynomial, inputs
+// clamped to [-87.3, 88.3]); returns the sum of the results in float64.
+TEXT ·expShiftSumAVX2(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), SI
+	MOVQ n8+8(FP), CX
+	VBROADCASTSS shift+16(FP), Y5
+	VMOVUPS expc<>+32(SB), Y6
+	VMOVUPS expc<>+64(SB), Y7
+	VMOVUPS expc<>+128(SB), Y8
+	VMOVUPS expc<>+160(SB), Y9
+	VMOVUPS expc<>+192(SB), Y10
+	VMOVUPS expc<>+224(SB), Y11
+	VMOVUPS expc<>+256(SB), Y12
+	VMOVUPS expc<>+288(SB), Y13
+	VXORPD Y14, Y14, Y14
+	VXORPD Y15, Y15, Y15
+	TESTQ CX, CX
+	JZ   expdone
+exploop:
+	VMOVUPS (SI), Y0
+	VSUBPS Y5, Y0, Y0
+	VMAXPS expc<>+0(SB), Y0, Y0
+	VMINPS expc<>+384(SB), Y0, Y0
+	VMULPS Y6, Y0, Y1
+	VROUNDPS $0, Y1, Y1
+	VMOVAPS Y0, Y2
+	VFNMADD231PS Y7, Y1, Y2
+	VFNMADD231PS expc<>+96(SB), Y1, Y2
+	VMOVAPS Y8, Y3
+	VFMADD213PS Y9, Y2, Y3
+	VFMADD213PS Y10, Y2, Y3
+	VFMADD213PS Y11, Y2, Y3
+	VFMADD213PS Y12, Y2, Y3
+	VFMADD213PS Y13, Y2, Y3
+	VMULPS Y2, Y2, Y4
+	VFMADD213PS Y2, Y4, Y3
+	VADDPS expc<>+320(SB), Y3, Y3
+	VCVTPS2DQ Y1, Y1
+	VPADDD expc<>+352(SB), Y1, Y1
+	VPSLLD $23, Y1, Y1
+	VMULPS Y1, Y3, Y3
+	VMOVUPS Y3, (SI)
+	VCVTPS2PD X3, Y4
+	VADDPD Y4, Y14, Y14
+	VEXTRACTF128 $1, Y3, X3
+	VCVTPS2PD X3, Y4
+	VADDPD Y4, Y15, Y15
+	ADDQ $32, SI
+	DECQ CX
+	JNZ  exploop
+expdone:
+	VADDPD Y15, Y14, Y14
+	VEXTRACTF128 $1, Y14, X15
+	VADDPD X15, X14, X14
+	VHADDPD X14, X14, X14
+	VMOVSD X14, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func maxAVX2(x *float32, n8 int) float32
+// max of x[0:8·n8], n8 ≥ 1.
+TEXT ·maxAVX2(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n8+8(FP), CX
+	VMOVUPS (SI), Y0
+maxloop:
+	VMAXPS (SI), Y0, Y0
+	ADDQ $32, SI
+	DECQ CX
+	JNZ  maxloop
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0x4e, X0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0xb1, X0, X1
+	VMAXPS X1, X0, X0
+	VMOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func scaleAVX2(x *float32, n8 int, s float32)
+// x[i] *= s for i < 8·n8.
+TEXT ·scaleAVX2(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n8+8(FP), CX
+	VBROADCASTSS s+16(FP), Y1
+	TESTQ CX, CX
+	JZ   scaledone
+scaleloop:
+	VMULPS (SI), Y1, Y0
+	VMOVUPS Y0, (SI)
+	ADDQ $32, SI
+	DECQ CX
+	JNZ  scaleloop
+scaledone:
 	VZEROUPPER
 	RET
 

@@ -175,22 +175,11 @@ func softmaxXent(logits []float32, targets []int32, loss []float64, rows, V int)
 	parallelFor(rows, 8, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			l := logits[r*V : r*V+V]
-			mx := l[0]
-			for _, v := range l {
-				mx = max(mx, v)
-			}
+			mx := vmax(l)
 			tgt := l[targets[r]]
-			var sum float64
-			for i, v := range l {
-				e := expf(v - mx)
-				l[i] = e
-				sum += float64(e)
-			}
+			sum := expShiftSum(l, mx)
 			loss[r] = math.Log(sum) + float64(mx) - float64(tgt)
-			s := float32(1/sum) * inv
-			for i := range l {
-				l[i] *= s
-			}
+			vscale(l, float32(1/sum)*inv)
 			l[targets[r]] -= inv
 		}
 	})
@@ -198,18 +187,17 @@ func softmaxXent(logits []float32, targets []int32, loss []float64, rows, V int)
 
 // softmaxRow writes softmax(x) to x, accumulating the normalizer in float64.
 func softmaxRow(x []float32) {
-	mx := x[0]
-	for _, v := range x {
-		mx = max(mx, v)
-	}
-	var sum float64
+	sum := expShiftSum(x, vmax(x))
+	vscale(x, float32(1/sum))
+}
+
+// expShiftSumGo is the portable expShiftSum.
+func expShiftSumGo(x []float32, shift float32) float64 {
+	var s float64
 	for i, v := range x {
-		e := expf(v - mx)
+		e := expf(v - shift)
 		x[i] = e
-		sum += float64(e)
+		s += float64(e)
 	}
-	s := float32(1 / sum)
-	for i := range x {
-		x[i] *= s
-	}
+	return s
 }
