@@ -12,8 +12,9 @@
 //     quantize` write (file version 11 or 12) and check that every byte of the
 //     file was consumed.
 //   - [Model.Predict] returns the labels fastText returns, in the same order,
-//     with the same probabilities up to float32 rounding of libm's exp/log
-//     (observed: within 2e-7). Like fastText, a reported probability is
+//     with the same float32 probabilities (identical on every line of the
+//     reference kit; a libm whose exp or log rounds differently could move
+//     the last bit). Like fastText, a reported probability is
 //     p + 1e-5 for softmax models, so it can exceed 1 (1.00001).
 //   - Tokenization is fastText's: split on ' ', '\t', '\v', '\f', '\r', '\0';
 //     a '\n' ends the line and adds the "</s>" token; tokens that start with

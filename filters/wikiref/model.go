@@ -96,7 +96,7 @@ func Read(r io.Reader) (*Model, error) {
 		// fastText: old supervised models never used character n-grams.
 		a.Maxn = 0
 	}
-	if a.Dim <= 0 || a.Bucket < 0 || a.Loss < LossHS || a.Loss > LossOVA {
+	if a.Dim <= 0 || a.Dim > maxDim || a.Bucket < 0 || a.Loss < LossHS || a.Loss > LossOVA {
 		return nil, fmt.Errorf("%w: dim %d, bucket %d, loss %d", ErrFormat, a.Dim, a.Bucket, a.Loss)
 	}
 	if err := m.readDict(br); err != nil {
@@ -115,10 +115,17 @@ func Read(r io.Reader) (*Model, error) {
 	if err := m.check(); err != nil {
 		return nil, err
 	}
-	m.initLoss()
+	if err := m.initLoss(); err != nil {
+		return nil, err
+	}
 	m.initFast()
 	return m, nil
 }
+
+// maxDim bounds the vector size a file may claim before any matrix is
+// read, since prediction allocates vectors of that size (fastText models use
+// 10 to 300).
+const maxDim = 1 << 16
 
 // maxDecoded bounds the dense copy of a quantized input matrix: 16 M
 // values (64 MiB). Larger .ftz models decode their rows on the fly.

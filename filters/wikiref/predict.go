@@ -1,6 +1,7 @@
 package wikiref
 
 import (
+	"fmt"
 	"math"
 )
 
@@ -170,7 +171,7 @@ const (
 )
 
 // initLoss prepares what the model's loss needs for prediction.
-func (m *Model) initLoss() {
+func (m *Model) initLoss() error {
 	m.sigmoid = make([]float32, sigmoidTableSize+1)
 	for i := range m.sigmoid {
 		x := float32(i*2*maxSigmoid)/sigmoidTableSize - maxSigmoid
@@ -182,7 +183,11 @@ func (m *Model) initLoss() {
 			counts[i] = m.dict.entries[m.dict.nwords+int32(i)].count
 		}
 		m.hs = buildTree(counts)
+		if m.hs == nil {
+			return fmt.Errorf("%w: label counts make no Huffman tree", ErrFormat)
+		}
 	}
+	return nil
 }
 
 // sigmoidTable is Loss::sigmoid: a 512-entry table, clamped outside ±8.
@@ -211,7 +216,12 @@ type hsNode struct {
 	binary              bool
 }
 
+// buildTree is HierarchicalSoftmaxLoss::buildTree, the Huffman tree over
+// the label counts. It returns nil if the counts cannot make a tree.
 func buildTree(counts []int64) *hsTree {
+	if len(counts) == 0 {
+		return nil
+	}
 	osz := int32(len(counts))
 	t := &hsTree{osz: osz, nodes: make([]hsNode, max(2*osz-1, 0))}
 	for i := range t.nodes {
@@ -224,12 +234,16 @@ func buildTree(counts []int64) *hsTree {
 	for i := osz; i < 2*osz-1; i++ {
 		var mini [2]int32
 		for j := range mini {
-			if leaf >= 0 && t.nodes[leaf].count < t.nodes[node].count {
+			// node < i: only built nodes. fastText relies on the 1e15 count
+			// of unbuilt nodes instead, which corrupt counts could defeat.
+			if leaf >= 0 && (node >= i || t.nodes[leaf].count < t.nodes[node].count) {
 				mini[j] = leaf
 				leaf--
-			} else {
+			} else if node < i {
 				mini[j] = node
 				node++
+			} else {
+				return nil
 			}
 		}
 		t.nodes[i].left, t.nodes[i].right = mini[0], mini[1]

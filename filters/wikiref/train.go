@@ -121,7 +121,9 @@ func TrainContext(ctx context.Context, r io.Reader, opts Options) (*Model, error
 	}
 	out := newDense(int64(d.nlabels), dim)
 	m.input, m.output = in, out
-	m.initLoss()
+	if err := m.initLoss(); err != nil {
+		return nil, err
+	}
 	m.fast = m.input
 	t := newTrainer(m, opts)
 	if err := t.run(ctx, data); err != nil {
