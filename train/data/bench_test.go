@@ -36,3 +36,20 @@ func BenchmarkNext(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSchedule measures the interleave, which Resume replays from the
+// start of the run: one op is one sample over the seven LLaMA sources.
+func BenchmarkSchedule(b *testing.B) {
+	p, err := NewPlan(llamaManifest(), Config{SeqLen: 2048, GlobalBatch: 2048, TokenBudget: 1.4e12})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := newSchedule(p)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if s.i == s.n {
+			s = newSchedule(p)
+		}
+		s.next()
+	}
+}

@@ -201,14 +201,35 @@ type schedule struct {
 	n     int64
 	count []int64
 	i     int64
+	// rel and due are the window of each source's next sample: the first
+	// position (from 1) it may take and the last; rel is MaxUint64 once
+	// the source has its quota.
+	rel, due []uint64
 }
 
 func newSchedule(p *Plan) *schedule {
-	s := &schedule{n: p.Samples, quota: make([]int64, len(p.Sources)), count: make([]int64, len(p.Sources))}
+	k := len(p.Sources)
+	s := &schedule{n: p.Samples, quota: make([]int64, k), count: make([]int64, k), rel: make([]uint64, k), due: make([]uint64, k)}
 	for i, src := range p.Sources {
 		s.quota[i] = src.Quota
+		s.window(i)
 	}
 	return s
+}
+
+// window computes the release and deadline of source k's next sample.
+func (s *schedule) window(k int) {
+	c, q := uint64(s.count[k]), uint64(s.quota[k])
+	if c >= q {
+		s.rel[k] = math.MaxUint64
+		return
+	}
+	rel, _ := mulDiv(c, uint64(s.n), q) // floor((j-1)N/Q) for the j-th sample, j = c+1
+	due, exact := mulDiv(c+1, uint64(s.n), q)
+	if !exact {
+		due++ // ceil(jN/Q)
+	}
+	s.rel[k], s.due[k] = rel+1, due
 }
 
 // mulDiv returns floor(a*b/c) and whether it is exact, in 128 bits (a*b/c < 2^64).
@@ -221,23 +242,11 @@ func mulDiv(a, b, c uint64) (uint64, bool) {
 // next returns the source of the next sample and the index of that sample
 // among the source's own samples.
 func (s *schedule) next() (src int, j int64) {
-	pos := uint64(s.i + 1) // 1-based position of this sample
-	best, bestDue := -1, uint64(0)
-	for k, q := range s.quota {
-		c := uint64(s.count[k])
-		if c >= uint64(q) {
-			continue
-		}
-		rel, _ := mulDiv(c, uint64(s.n), uint64(q)) // floor((k-1)N/Q) with k = c+1
-		if rel+1 > pos {
-			continue
-		}
-		due, exact := mulDiv(c+1, uint64(s.n), uint64(q)) // ceil(kN/Q)
-		if !exact {
-			due++
-		}
-		if best < 0 || due < bestDue {
-			best, bestDue = k, due
+	pos := uint64(s.i + 1)
+	best := -1
+	for k, rel := range s.rel {
+		if rel <= pos && (best < 0 || s.due[k] < s.due[best]) {
+			best = k
 		}
 	}
 	if best < 0 {
@@ -248,6 +257,7 @@ func (s *schedule) next() (src int, j int64) {
 	j = s.count[best]
 	s.count[best]++
 	s.i++
+	s.window(best)
 	return best, j
 }
 
