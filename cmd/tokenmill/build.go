@@ -17,9 +17,11 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/tokenmill/tokenmill/pipeline"
+	"github.com/tokenmill/tokenmill/pipeline/manifest"
 	"github.com/tokenmill/tokenmill/pipeline/storage"
 	"github.com/tokenmill/tokenmill/recipes"
 	"github.com/tokenmill/tokenmill/stages/shard"
+	"github.com/tokenmill/tokenmill/stages/tokenizer"
 )
 
 type buildFlags struct {
@@ -131,9 +133,29 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 		return stores.ReadFile(ctx, ref)
 	}
 
+	var tokInfo *manifest.Tokenizer
+	// The tokenize step ends every chain when the recipe names a model.
+	var tok pipeline.Step
+	if rec.Tokenizer != "" && rec.Output.Tokens {
+		data, err := readFile(rec.Tokenizer)
+		if err != nil {
+			return fmt.Errorf("tokenizer: %w", err)
+		}
+		step, info, err := tokenizer.New(rec.Tokenizer, data)
+		if err != nil {
+			return err
+		}
+		tok = step
+		tokInfo = info
+	} else if rec.Output.Tokens {
+		log.Warn("the recipe names no tokenizer model: writing text shards only")
+	}
+
 	b := &pipeline.Build{
-		Out:  out,
-		Sink: &shard.Sink{Out: out, Docs: rec.Output.Docs && !f.noDocs, Tokens: rec.Output.Tokens, Opts: shard.Options{RowGroupBytes: rec.Output.RowGroupBytes}},
+		Out: out,
+		Sink: &shard.Sink{Out: out, Docs: rec.Output.Docs && !f.noDocs, Tokens: tok != nil,
+			Opts: shard.Options{RowGroupBytes: rec.Output.RowGroupBytes, Metadata: shardMeta(tokInfo)}},
+		Tokenizer: tokInfo,
 		Open: func(ctx context.Context, in pipeline.Input) (io.ReadCloser, error) {
 			return stores.OpenFile(ctx, in.URL)
 		},
@@ -176,6 +198,9 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 			}
 			sp.Steps = append(sp.Steps, step)
 		}
+		if tok != nil {
+			sp.Steps = append(sp.Steps, tok)
+		}
 		b.Sources = append(b.Sources, sp)
 		log.Info("source planned", "source", s.Name, "inputs", len(ins), "steps", len(sp.Steps))
 	}
@@ -194,6 +219,16 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "\nwrote %s\n", out.URL("manifest.json"))
 	return nil
+}
+
+// shardMeta is the key/value metadata of every shard: which tokenizer made
+// the tokens, so a shard found alone still says how to decode it.
+func shardMeta(t *manifest.Tokenizer) map[string]string {
+	if t == nil {
+		return nil
+	}
+	return map[string]string{"tokenmill.tokenizer.sha256": t.SHA256, "tokenmill.tokenizer.path": t.Path,
+		"tokenmill.tokenizer.vocab_size": fmt.Sprint(t.VocabSize)}
 }
 
 // printSummary prints the end-of-build table: per source, docs and bytes in

