@@ -130,7 +130,7 @@ sources:
     inputs: [embed://sample/commoncrawl]
     steps:
       - sleep: {ms: %d}
-      - min_length: {chars: 300}
+      - min_length: {min_chars: 300}
 `
 
 // TestHelperBuild is not a test: TestKilledBuild runs it in a child process.

@@ -1,15 +1,17 @@
 package main
 
 import (
-	"github.com/tokenmill/tokenmill/filters/heuristics"
+	"github.com/tokenmill/tokenmill/dedup"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
+	"github.com/tokenmill/tokenmill/stages/normalize"
 )
 
 // defaultRegistry holds every source format and step this binary knows.
 func defaultRegistry() *pipeline.Registry {
 	r := pipeline.NewRegistry()
 	commoncrawl.Register(r)
-	heuristics.Register(r)
+	dedup.Register(r)
+	normalize.Register(r)
 	return r
 }
