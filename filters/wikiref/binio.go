@@ -21,10 +21,21 @@ const (
 // binReader reads fastText's little-endian fields with a sticky error that
 // records the byte offset of the first failure.
 type binReader struct {
-	r   *bufio.Reader
-	off int64
-	err error
-	buf [8]byte
+	r    *bufio.Reader
+	off  int64
+	err  error
+	buf  [8]byte
+	size int64 // total input size when known (a file), else -1
+}
+
+// prealloc returns how many elements of the given byte width to allocate
+// for n of them: all of them when the input is known to hold them, else at
+// most chunk, growing as the bytes arrive.
+func (b *binReader) prealloc(n, width int64) int64 {
+	if b.size >= 0 && n*width <= b.size-b.off {
+		return n
+	}
+	return min(n, chunk)
 }
 
 func (b *binReader) fail(what string, err error) {
@@ -104,7 +115,7 @@ func (b *binReader) cstring(what string) string {
 const chunk = 1 << 20
 
 func (b *binReader) f32s(n int64, what string) []float32 {
-	out := make([]float32, 0, min(n, chunk))
+	out := make([]float32, 0, b.prealloc(n, 4))
 	var raw [4 * 4096]byte
 	for int64(len(out)) < n && b.err == nil {
 		k := min(n-int64(len(out)), 4096)
@@ -119,7 +130,7 @@ func (b *binReader) f32s(n int64, what string) []float32 {
 }
 
 func (b *binReader) bytesN(n int64, what string) []byte {
-	out := make([]byte, 0, min(n, chunk))
+	out := make([]byte, 0, b.prealloc(n, 1))
 	for int64(len(out)) < n && b.err == nil {
 		k := min(n-int64(len(out)), chunk)
 		start := len(out)

@@ -57,7 +57,11 @@ func Load(path string) (*Model, error) {
 		return nil, fmt.Errorf("wikiref: %w", err)
 	}
 	defer f.Close()
-	m, err := Read(f)
+	size := int64(-1)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	m, err := read(f, size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -67,7 +71,11 @@ func Load(path string) (*Model, error) {
 // Read reads a fastText model from r, as written by fastText 0.9.x (file
 // version 11 or 12), and checks that r ends where the model does.
 func Read(r io.Reader) (*Model, error) {
-	br := &binReader{r: bufio.NewReaderSize(r, 1<<16)}
+	return read(r, -1)
+}
+
+func read(r io.Reader, size int64) (*Model, error) {
+	br := &binReader{r: bufio.NewReaderSize(r, 1<<16), size: size}
 	m := &Model{}
 	if magic := br.i32("magic"); br.err == nil && magic != fileMagic {
 		return nil, fmt.Errorf("%w: magic %d, want %d", ErrFormat, magic, fileMagic)
