@@ -6,6 +6,15 @@
 // product-quantized matrices and pruned dictionaries), predicts exactly what
 // fastText predicts, and trains supervised models with fastText's algorithm.
 //
+// # Use
+//
+// [Load] or [Read] a model; [Model.Predict] a line (Python's
+// model.predict), [Model.AppendPredictLine] a line as the fasttext command
+// reads it, [Model.DocProb] a whole document for one label (the recipe's
+// p(__label__wiki)); [AppendFormat] prints predictions as `fasttext
+// predict-prob` does; [Model.Test] is `fasttext test`. [Train] trains,
+// [Model.Save] writes a .bin. [LangID] serves lid.176 the way CCNet does.
+//
 // # Contracts
 //
 //   - [Load] and [Read] accept what `fasttext supervised` and `fasttext

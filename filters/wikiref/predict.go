@@ -290,3 +290,27 @@ func (t *hsTree) dfs(wo matrix, k int, threshold float32, node int32, score floa
 	heap = t.dfs(wo, k, threshold, n.right, score+stdLog(f), heap, hidden)
 	return heap
 }
+
+// DocProb returns the probability fastText reports for label on a whole
+// document: its newlines are read as spaces, so every line counts (the
+// LLaMA / RedPajama recipe classifies a page with its lines joined by
+// spaces and keeps p(__label__wiki) ≥ 0.25). ok is false when the model has
+// no such label or the document has no feature at all.
+func (m *Model) DocProb(doc string, label string) (prob float32, ok bool) {
+	s := m.getState()
+	defer m.states.Put(s)
+	buf := append(s.text[:0], doc...)
+	for i, c := range buf {
+		if c == '\n' {
+			buf[i] = ' '
+		}
+	}
+	s.text = buf
+	preds := m.predict(s, nil, buf, true, 0, 0)
+	for _, p := range preds {
+		if p.Label == label {
+			return p.Prob, true
+		}
+	}
+	return 0, false
+}

@@ -143,3 +143,27 @@ func TestWriteRoundTripFTZ(t *testing.T) {
 		t.Fatalf("rewriting the .ftz changed it (%d bytes, want %d)", out.Len(), len(orig))
 	}
 }
+
+func TestDocProb(t *testing.T) {
+	m := loadTestModel(t, "model_default.ftz")
+	doc := "the manual describes\nhow each option\nchanges the output"
+	joined := "the manual describes how each option changes the output"
+	for _, label := range m.Labels() {
+		got, ok := m.DocProb(doc, label)
+		var want float32
+		for _, p := range m.Predict(joined, 0, 0) {
+			if p.Label == label {
+				want = p.Prob
+			}
+		}
+		if !ok || got != want {
+			t.Errorf("DocProb(%s) = %v %v, want %v from the space-joined line", label, got, ok, want)
+		}
+	}
+	if firstLine := m.Predict(doc, 1, 0)[0]; firstLine.Prob == m.Predict(joined, 1, 0)[0].Prob {
+		t.Error("Predict should stop at the first newline, DocProb should not; the test cannot tell them apart")
+	}
+	if _, ok := m.DocProb(doc, "__label__nope"); ok {
+		t.Error("DocProb of an unknown label reported ok")
+	}
+}
