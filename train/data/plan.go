@@ -31,8 +31,11 @@ type Plan struct {
 	// (TokenBudget rounded down to whole steps).
 	Tokens          int64
 	ManifestVersion int
-	BOS, EOS        int32
-	Sources         []PlanSource
+	// VocabSize, BOS and EOS come from the manifest's tokenizer entry; a
+	// model must have at least VocabSize embeddings.
+	VocabSize int
+	BOS, EOS  int32
+	Sources   []PlanSource
 	// ConfigHash identifies the sample stream: seed, manifest version and
 	// shards (paths, digests, sizes), weights, seq_len, global batch, number
 	// of samples, window and BOS/EOS ids. World size and rank are not in it:
@@ -85,6 +88,7 @@ func NewPlan(m *manifest.Manifest, cfg Config) (*Plan, error) {
 		SeqLen:          cfg.SeqLen,
 		GlobalBatch:     cfg.GlobalBatch,
 		ManifestVersion: m.Version,
+		VocabSize:       m.Tokenizer.VocabSize,
 		BOS:             m.Tokenizer.BOS,
 		EOS:             m.Tokenizer.EOS,
 	}
