@@ -92,7 +92,7 @@ func (d *dictionary) init() error {
 		p := h & mask
 		for d.table[p].id != 0 {
 			if d.table[p].hash == h && d.entries[d.table[p].id-1].word == w {
-				return fmt.Errorf("wikiref: dictionary entry %d %q duplicates entry %d", i, w, d.table[p].id-1)
+				return fmt.Errorf("%w: dictionary entry %d %q duplicates entry %d", ErrFormat, i, w, d.table[p].id-1)
 			}
 			p = (p + 1) & mask
 		}
