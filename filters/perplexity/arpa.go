@@ -300,7 +300,7 @@ func (m *Model) ngrams(n int) []uint32 {
 	for i := range idx {
 		idx[i] = i * rec
 	}
-	slices.SortFunc(idx, func(a, b int) int { return slices.Compare(out[a:a+n], out[b:b+n]) })
+	slices.SortFunc(idx, func(a, b int) int { return naturalCmp(out[a:a+n], out[b:b+n]) })
 	sorted := make([]uint32, 0, len(out))
 	for _, i := range idx {
 		sorted = append(sorted, out[i:i+rec]...)

@@ -76,7 +76,23 @@ func (g *countedGrams) gram(i int) []uint32 { return g.words[i*g.n : (i+1)*g.n] 
 // suffixCmp orders n-grams by their last word first, then the one before,
 // and so on (lmplz's suffix order): n-grams sharing a suffix are adjacent.
 func suffixCmp(a, b []uint32) int {
+	b = b[:len(a)]
 	for i := len(a) - 1; i >= 0; i-- {
+		if a[i] != b[i] {
+			if a[i] < b[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// naturalCmp orders n-grams word by word from the first (slices.Compare,
+// specialised: the generic one is not inlined and dominates training).
+func naturalCmp(a, b []uint32) int {
+	b = b[:len(a)]
+	for i := range a {
 		if a[i] != b[i] {
 			if a[i] < b[i] {
 				return -1
@@ -261,7 +277,7 @@ func TrainWithStats(r io.Reader, order int, opts TrainOptions) (*Model, *TrainSt
 	grams[0] = countedGrams{}
 	for n := 2; n <= order; n++ {
 		// Natural order groups the n-grams of one context together.
-		g := sortGrams(grams[n-1].words, grams[n-1].counts, n, slices.Compare[[]uint32])
+		g := sortGrams(grams[n-1].words, grams[n-1].counts, n, naturalCmp)
 		grams[n-1] = countedGrams{}
 		t := &b.m.tables[n-2]
 		prob[n-1] = make([]float64, t.size)
