@@ -17,7 +17,7 @@ func TestDecisions(t *testing.T) {
 	d := Shared()
 	cases := []struct {
 		name, text, lang, path string
-		min, max           float64
+		min, max               float64
 	}{
 		{"english", strings.Repeat(english, 3), "en", "words", 0.9, 1},
 		{"german", strings.Repeat(german, 3), "de", "words", 0.9, 1},
