@@ -49,6 +49,18 @@ func TestClassifyPredict(t *testing.T) {
 	if got != want.String() {
 		t.Errorf("classify predict output differs from fasttext predict-prob:\n%.300s", got)
 	}
+	// --no-prob prints what `fasttext predict` prints: the labels only.
+	got, err = runClassify(t, test, "classify", "predict", "--model", filepath.Join(classifyTestdata, "model_default.ftz"), "--no-prob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels strings.Builder
+	for _, row := range strings.Split(strings.TrimSpace(string(exp)), "\n")[1:] {
+		labels.WriteString(strings.Split(row, "\t")[2] + "\n")
+	}
+	if got != labels.String() {
+		t.Errorf("classify predict --no-prob output differs from the expected labels:\n%.300s", got)
+	}
 	got, err = runClassify(t, test, "classify", "test", "--model", filepath.Join(classifyTestdata, "model_default.ftz"))
 	if err != nil {
 		t.Fatal(err)
