@@ -1,6 +1,7 @@
 // Package storage gives the pipeline one small interface over the places
 // inputs and outputs live: local folders (plain paths or file://), S3 and
-// S3-compatible servers (s3://), Google Cloud Storage (gs://) and the sample
+// S3-compatible servers (s3://), Google Cloud Storage (gs://), read-only HTTP(S) (https://, as
+// CommonCrawl serves its dumps) and the sample
 // corpus compiled into the binary (embed://).
 //
 // # Atomic commit

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"path"
 	"path/filepath"
 	"sort"
@@ -81,6 +82,8 @@ func Open(ctx context.Context, u string) (*Store, error) {
 			return nil, err
 		}
 		return &Store{url: u, b: fsys}, nil
+	case "http", "https":
+		return &Store{url: u, b: &httpBackend{base: u + "/", client: http.DefaultClient}}, nil
 	case "s3", "gs":
 		b, err := openBlob(ctx, scheme, rest)
 		if err != nil {
