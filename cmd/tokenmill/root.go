@@ -38,6 +38,7 @@ func newRootCmd() *cobra.Command {
 		newLmCmd(),
 		newTokenizerCmd(),
 		newClassifyCmd(),
+		newTrainCmd(),
 	)
 	return root
 }
