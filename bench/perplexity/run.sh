@@ -97,6 +97,9 @@ if [ "${LARGE:-0}" = 1 ]; then
     run lmplz -o 5 -S 2G --discount_fallback --text "$TMP/go.train" --arpa "$TMP/go.kenlm.arpa"
     printf '  lmplz -o 5 -S 2G:            %.2f s CPU (%.2f s wall), peak RSS %d KiB\n' "$CPU" "$WALL" "$RSS"
   fi
-  score_bench go5 "$TMP/go.arpa" "$TMP/go.test"
-  go run ./bench/perplexity/memory.go "$TMP/go.arpa" 2>/dev/null | sed 's/^/  /' || true
+  go build -o "$TMP/largemodel" ./bench/perplexity/largemodel.go
+  GOMAXPROCS=1 "$TMP/largemodel" "$TMP/go.arpa" "$TMP/go.test" | sed 's/^/  tokenmill /'
+  if command -v query >/dev/null; then
+    score_bench go5 "$TMP/go.arpa" "$TMP/go.test"
+  fi
 fi

@@ -135,7 +135,9 @@ func ReadARPA(r io.Reader) (*Model, error) {
 	order := len(counts)
 	var fs [][]byte
 	ids := make([]uint32, order)
+	var prev prevGram
 	for n := 1; n <= order; n++ {
+		prev.reset()
 		for {
 			b, ok := next()
 			if !ok {
@@ -177,16 +179,31 @@ func ReadARPA(r io.Reader) (*Model, error) {
 				}
 				continue
 			}
+			// Neighbouring lines share words in the same positions
+			// (sorted files share a prefix or, as lmplz's, a suffix), so
+			// the previous line's ids and suffix save most lookups.
 			for j := 0; j < n; j++ {
-				id := bld.m.index.lookup(bld.m.words, string(fs[j+1]))
+				w := fs[j+1]
+				if j < len(prev.words) && bytes.Equal(w, prev.words[j]) {
+					ids[j] = prev.ids[j]
+					continue
+				}
+				id := bld.m.index.lookup(bld.m.words, string(w))
 				if id == emptyWord {
-					return nil, fail(fmt.Sprintf("word %q is not a unigram", fs[j+1]), nil)
+					return nil, fail(fmt.Sprintf("word %q is not a unigram", w), nil)
 				}
 				ids[j] = id
 			}
-			if err := bld.addNGram(ids[:n], prob, backoff); err != nil {
+			suf := -1
+			if prev.suffix >= 0 && slices.Equal(ids[1:n], prev.ids[1:n]) {
+				suf = prev.suffix
+			} else if suf = bld.suffixIndex(ids[:n]); suf < 0 {
+				return nil, fail(string(b), fmt.Errorf("perplexity: the suffix of this %d-gram is not in the model", n))
+			}
+			if err := bld.addNGramAt(ids[:n], suf, prob, backoff); err != nil {
 				return nil, fail(string(b), err)
 			}
+			prev.remember(fs[1:n+1], ids[:n], suf)
 		}
 	}
 	for {
@@ -207,6 +224,35 @@ func ReadARPA(r io.Reader) (*Model, error) {
 		return nil, fail("vocabulary", err)
 	}
 	return m, nil
+}
+
+// prevGram remembers the words, ids and suffix index of the previous
+// n-gram line while reading ARPA.
+type prevGram struct {
+	buf    []byte
+	words  [][]byte
+	ids    [MaxOrder]uint32
+	suffix int
+}
+
+func (p *prevGram) reset() {
+	p.words = p.words[:0]
+	p.suffix = -1
+}
+
+func (p *prevGram) remember(words [][]byte, ids []uint32, suffix int) {
+	p.buf = p.buf[:0]
+	for _, w := range words {
+		p.buf = append(p.buf, w...)
+	}
+	p.words = p.words[:0]
+	at := 0
+	for _, w := range words {
+		p.words = append(p.words, p.buf[at:at+len(w)])
+		at += len(w)
+	}
+	copy(p.ids[:], ids)
+	p.suffix = suffix
 }
 
 func formatFloat32(f float32) string {

@@ -92,12 +92,9 @@ func (b *builder) index(ids []uint32) int {
 	return int(cur)
 }
 
-// addNGram adds an n-gram of order len(ids) >= 2.
-func (b *builder) addNGram(ids []uint32, prob, backoff float32) error {
-	suf := b.suffixIndex(ids)
-	if suf < 0 {
-		return fmt.Errorf("perplexity: the suffix of this %d-gram is not in the model", len(ids))
-	}
+// addNGramAt adds an n-gram of order len(ids) >= 2 whose suffix is at
+// index suf.
+func (b *builder) addNGramAt(ids []uint32, suf int, prob, backoff float32) error {
 	_, isNew, err := b.m.tables[len(ids)-2].insert(uint32(suf), ids[0], prob, backoff)
 	if err != nil {
 		return err

@@ -196,7 +196,7 @@ func trainMapRef(r io.Reader, order int, opts TrainOptions) (*Model, *TrainStats
 		}
 		slices.SortFunc(keys, func(a, b gram) int { return slices.Compare(a[:n], b[:n]) })
 		for _, g := range keys {
-			if err := b.addNGram(g[:n], float32(math.Log10(prob[n-1][g])), backoff(n, g)); err != nil {
+			if err := b.addNGramAt(g[:n], b.suffixIndex(g[:n]), float32(math.Log10(prob[n-1][g])), backoff(n, g)); err != nil {
 				return nil, nil, err
 			}
 		}
