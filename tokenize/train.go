@@ -2,6 +2,7 @@ package tokenize
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -108,12 +109,15 @@ type bpeTrainer struct {
 
 	scripts map[rune]int16
 
-	// BPE state, as in bpe_model_trainer.cc.
+	// BPE state, as in bpe_model_trainer.cc, packed: symbol texts live in
+	// one arena and every word's symbols in one slice.
 	syms    []trainSym
+	arena   []byte
+	scratch []byte
 	charSym map[rune]int32
-	cache   map[uint64]int32 // pair (left sym, right sym) -> sym
-	invalid map[uint64]struct{}
-	seqs    [][]int32 // per word: symbol ids, -1 where merged away
+	cache   map[uint64]int32 // pair (left sym, right sym) -> sym, or -1: not a valid piece
+	seqData []int32          // symbol ids of all words, -1 where merged away
+	seqOff  []uint32         // word sid is seqData[seqOff[sid]:seqOff[sid+1]]
 	wfreq   []int64
 	pending []int32
 	heap    []heapEntry
@@ -137,16 +141,23 @@ type scoredPiece struct {
 
 type trainSym struct {
 	left, right int32
-	text        string
-	nchars      int32
+	off         uint32 // text is arena[off : off+blen]
+	blen        uint16
+	nchars      uint16
 	freq        int64
 	positions   []uint64
 	recompute   bool
 	pending     bool
 	active      bool
 	isUnk       bool
-	isChar      bool
 }
+
+func (t *bpeTrainer) text(id int32) []byte {
+	s := &t.syms[id]
+	return t.arena[s.off : s.off+uint32(s.blen)]
+}
+
+func (t *bpeTrainer) seq(sid int) []int32 { return t.seqData[t.seqOff[sid]:t.seqOff[sid+1]] }
 
 func (t *bpeTrainer) initMeta() error {
 	o := t.opts
@@ -200,7 +211,11 @@ func (t *bpeTrainer) loadSentences(r io.Reader) error {
 	o := t.opts
 	norm := &Model{addDummyPrefix: o.AddDummyPrefix, removeExtraWS: o.RemoveExtraWhitespaces, escapeWS: true, wsSuffix: o.TreatWhitespaceAsSuffix}
 	br := bufio.NewReaderSize(r, 1<<20)
-	counts := map[string]int64{} // whole normalized sentences, to share work on repeats
+	// Words are counted as lines are read (no copy of the text is kept).
+	// spm_train replaces rare characters by ⁇ before splitting into words;
+	// splitting first gives the same words because the split only looks at
+	// ▁, which is always in the alphabet (checked below).
+	raw := map[string]int64{}
 	var buf []byte
 	lineNo := 0
 	for {
@@ -218,9 +233,9 @@ func (t *bpeTrainer) loadSentences(r io.Reader) error {
 			line = trimNewline(line)
 			if len(line) <= o.MaxSentenceLength && !strings.Contains(string(line), unkStr) {
 				buf = norm.normalize(buf[:0], line)
-				if len(buf) > 0 {
-					counts[string(buf)]++
-				}
+				splitWords(buf, o.TreatWhitespaceAsSuffix, o.AllowWhitespaceOnlyPieces, func(w []byte) {
+					raw[string(w)]++
+				})
 			}
 		}
 		if err == io.EOF {
@@ -233,7 +248,7 @@ func (t *bpeTrainer) loadSentences(r io.Reader) error {
 	// Character counts and the alphabet.
 	chars := map[rune]int64{}
 	var all int64
-	for s, n := range counts {
+	for s, n := range raw {
 		for _, c := range s {
 			if c == 0 || c == ' ' || !validCodepoint(c) {
 				continue
@@ -271,20 +286,28 @@ func (t *bpeTrainer) loadSentences(r io.Reader) error {
 		return fmt.Errorf("tokenize: vocabulary size %d is smaller than the %d required characters and %d special pieces; raise it or lower the character coverage",
 			o.VocabSize, len(t.required), len(t.meta))
 	}
-	// Words: rare characters replaced by ⁇, split at ▁, counted.
-	words := map[string]int64{}
+	if _, ok := t.reqSet[wsChar]; !ok && len(raw) > 0 {
+		return errors.New("tokenize: U+2581 (whitespace) is not in the alphabet; the text is too small or has no spaces")
+	}
+	// Rare characters become ⁇; words that become equal are merged.
+	words := make(map[string]int64, len(raw))
 	var rb []byte
-	for s, n := range counts {
+	for w, n := range raw {
 		rb = rb[:0]
-		for _, c := range s {
+		changed := false
+		for _, c := range w {
 			if _, ok := t.reqSet[c]; !ok {
 				c = unkChar
+				changed = true
 			}
 			rb = utf8.AppendRune(rb, c)
 		}
-		splitWords(rb, o.TreatWhitespaceAsSuffix, o.AllowWhitespaceOnlyPieces, func(w []byte) {
-			words[string(w)] += n
-		})
+		if changed {
+			words[string(rb)] += n
+		} else {
+			words[w] += n
+		}
+		delete(raw, w)
 	}
 	t.words = make([]wordCount, 0, len(words))
 	for w, n := range words {
@@ -400,14 +423,14 @@ func scriptIndex(name string) int16 {
 }
 
 // validPiece is TrainerInterface::IsValidSentencePiece.
-func (t *bpeTrainer) validPiece(s string) bool {
+func (t *bpeTrainer) validPiece(s []byte) bool {
 	o := t.opts
-	n := utf8.RuneCountInString(s)
+	n := utf8.RuneCount(s)
 	if n == 0 || n > o.MaxPieceLength {
 		return false
 	}
 	allWS := true
-	for _, c := range s {
+	for _, c := range string(s) {
 		if c != wsChar {
 			allWS = false
 			break
@@ -415,7 +438,7 @@ func (t *bpeTrainer) validPiece(s string) bool {
 	}
 	prev := int16(scriptAny)
 	pos := 0
-	for _, c := range s {
+	for _, c := range string(s) {
 		switch {
 		case c == unkChar, c == 0, c == boundaryChar, c == ' ', !validCodepoint(c):
 			return false
@@ -469,8 +492,8 @@ func (t *bpeTrainer) better(a, b heapEntry) bool {
 	if sa.nchars != sb.nchars {
 		return sa.nchars < sb.nchars
 	}
-	if sa.text != sb.text {
-		return sa.text < sb.text
+	if c := bytes.Compare(t.text(a.sym), t.text(b.sym)); c != 0 {
+		return c < 0
 	}
 	return a.sym < b.sym
 }
@@ -528,7 +551,9 @@ func (t *bpeTrainer) charSymbol(c rune) int32 {
 		freq = 1
 	}
 	id := int32(len(t.syms))
-	t.syms = append(t.syms, trainSym{left: -1, right: -1, text: string(c), nchars: 1, freq: freq, isUnk: c == unkChar, isChar: true})
+	off := uint32(len(t.arena))
+	t.arena = utf8.AppendRune(t.arena, c)
+	t.syms = append(t.syms, trainSym{left: -1, right: -1, off: off, blen: uint16(len(t.arena) - int(off)), nchars: 1, freq: freq, isUnk: c == unkChar})
 	t.charSym[c] = id
 	return id
 }
@@ -545,16 +570,16 @@ func (t *bpeTrainer) pairSymbol(l, r int32) int32 {
 	if id, ok := t.cache[k]; ok {
 		return id
 	}
-	if _, bad := t.invalid[k]; bad {
-		return -1
-	}
-	text := t.syms[l].text + t.syms[r].text
-	if !t.validPiece(text) {
-		t.invalid[k] = struct{}{}
+	t.scratch = append(append(t.scratch[:0], t.text(l)...), t.text(r)...)
+	if !t.validPiece(t.scratch) {
+		t.cache[k] = -1 // spm re-checks each time; the answer cannot change
 		return -1
 	}
 	id := int32(len(t.syms))
-	t.syms = append(t.syms, trainSym{left: l, right: r, text: text, nchars: t.syms[l].nchars + t.syms[r].nchars, recompute: true, active: true})
+	off := uint32(len(t.arena))
+	t.arena = append(t.arena, t.scratch...)
+	t.syms = append(t.syms, trainSym{left: l, right: r, off: off, blen: uint16(len(t.scratch)),
+		nchars: t.syms[l].nchars + t.syms[r].nchars, recompute: true, active: true})
 	t.cache[k] = id
 	return id
 }
@@ -570,7 +595,7 @@ func (t *bpeTrainer) computeFreq(id int32) {
 	prevSid, prevR := -1, -1
 	for _, p := range s.positions {
 		sid, l, r := decodePos(p)
-		seq := t.seqs[sid]
+		seq := t.seq(sid)
 		if seq[l] != s.left || seq[r] != s.right {
 			continue
 		}
@@ -591,7 +616,7 @@ func (t *bpeTrainer) addNewPair(sid, l, r int) {
 	if l < 0 || r < 0 {
 		return
 	}
-	seq := t.seqs[sid]
+	seq := t.seq(sid)
 	id := t.pairSymbol(seq[l], seq[r])
 	if id < 0 {
 		return
@@ -608,7 +633,7 @@ func (t *bpeTrainer) resetFreq(sid, l, r int, best int32) {
 	if l < 0 || r < 0 {
 		return
 	}
-	seq := t.seqs[sid]
+	seq := t.seq(sid)
 	id := t.pairSymbol(seq[l], seq[r])
 	if id >= 0 && id != best {
 		// Lazily: its queue entry is recomputed when it reaches the top.
@@ -650,19 +675,43 @@ func (t *bpeTrainer) flushPending() {
 func (t *bpeTrainer) train() {
 	t.charSym = map[rune]int32{}
 	t.cache = map[uint64]int32{}
-	t.invalid = map[uint64]struct{}{}
-	t.seqs = make([][]int32, len(t.words))
+	total := 0
+	for _, w := range t.words {
+		total += utf8.RuneCountInString(w.w)
+	}
+	t.seqData = make([]int32, 0, total)
+	t.seqOff = make([]uint32, 1, len(t.words)+1)
 	t.wfreq = make([]int64, len(t.words))
 	for sid, w := range t.words {
-		seq := make([]int32, 0, len(w.w))
 		for _, c := range w.w {
-			seq = append(seq, t.charSymbol(c))
+			t.seqData = append(t.seqData, t.charSymbol(c))
 		}
-		t.seqs[sid] = seq
+		t.seqOff = append(t.seqOff, uint32(len(t.seqData)))
 		t.wfreq[sid] = w.n
 	}
 	t.words = nil
-	for sid, seq := range t.seqs {
+	// Size every pair's position list exactly before filling it: they are
+	// the bulk of the memory.
+	var count []int32
+	for sid := range t.wfreq {
+		seq := t.seq(sid)
+		for i := 1; i < len(seq); i++ {
+			if id := t.pairSymbol(seq[i-1], seq[i]); id >= 0 {
+				for int(id) >= len(count) {
+					count = append(count, 0)
+				}
+				count[id]++
+			}
+		}
+	}
+	for id, n := range count {
+		if n > 0 {
+			t.syms[id].positions = make([]uint64, 0, n)
+		}
+	}
+	count = nil
+	for sid := range t.wfreq {
+		seq := t.seq(sid)
 		for i := 1; i < len(seq); i++ {
 			t.addNewPair(sid, i-1, i)
 		}
@@ -690,13 +739,14 @@ func (t *bpeTrainer) train() {
 			break
 		}
 		bs := &t.syms[best]
-		if _, seen := dup[bs.text]; seen {
+		text := string(t.text(best))
+		if _, seen := dup[text]; seen {
 			delete(t.cache, symPairKey(bs.left, bs.right))
 			bs.active = false
 			continue
 		}
-		dup[bs.text] = struct{}{}
-		t.final = append(t.final, scoredPiece{bs.text, -float32(len(t.final))})
+		dup[text] = struct{}{}
+		t.final = append(t.final, scoredPiece{text, -float32(len(t.final))})
 		t.accept(best)
 		t.flushPending()
 	}
@@ -711,7 +761,7 @@ func (t *bpeTrainer) accept(best int32) {
 	slices.Sort(positions)
 	for _, p := range positions {
 		sid, l, r := decodePos(p)
-		seq := t.seqs[sid]
+		seq := t.seq(sid)
 		if seq[l] < 0 {
 			continue // consumed by the previous overlapping occurrence
 		}
