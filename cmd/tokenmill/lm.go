@@ -106,6 +106,19 @@ func lmMapLines(r io.Reader, w io.Writer, threads int, fn func(line string, n in
 	return out.Flush()
 }
 
+func lmReadCutoffs(path string) (perplexity.Cutoffs, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	c, err := perplexity.ReadCutoffs(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
 func lmLoadARPA(path string) (*perplexity.Model, error) {
 	if path == "" {
 		return nil, usageError{errors.New("--arpa is required")}
@@ -194,7 +207,7 @@ func formatPP(pp float64) string {
 func newLmScoreCmd() *cobra.Command {
 	var arpa string
 	var in lmInput
-	var noBosEos bool
+	var noBosEos, perLine bool
 	var threads int
 	cmd := &cobra.Command{
 		Use:   "score",
@@ -204,7 +217,11 @@ func newLmScoreCmd() *cobra.Command {
 gives it (with <s> context and </s> scored, unless --no-bos-eos), the number of
 pieces (</s> not counted) and 10^(-log10/(tokens+1)), or 10^(-log10/tokens)
 with --no-bos-eos. Lines are pieces separated by spaces, or text encoded with
---spm. Each line is one sentence; for CCNet's document perplexity use docpp.`,
+--spm. Each line is one sentence. With --json a line is a JSON string that may
+hold newlines: it is still one sentence (KenLM treats a newline as a space),
+unless --per-line scores each of its lines as a sentence and prints their
+total, their pieces and 10^(-total/Σ(pieces+1)). For CCNet's document
+perplexity (normalise, encode, round) use docpp.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			norm, enc, err := in.build(cmd)
@@ -221,16 +238,26 @@ with --no-bos-eos. Lines are pieces separated by spaces, or text encoded with
 				if err != nil {
 					return "", err
 				}
-				if norm != nil {
-					text = norm(text)
+				sentences := []string{text}
+				if perLine {
+					sentences = strings.Split(text, "\n")
 				}
-				if enc != nil {
-					text = strings.Join(enc.EncodePieces(text), " ")
-				}
-				lp, tokens, _ := lm.ScoreLine(text, bosEos, bosEos)
-				length := tokens
-				if bosEos {
-					length++
+				var lp float64
+				var tokens, length int
+				for _, sent := range sentences {
+					if norm != nil {
+						sent = norm(sent)
+					}
+					if enc != nil {
+						sent = strings.Join(enc.EncodePieces(sent), " ")
+					}
+					l, t, _ := lm.ScoreLine(sent, bosEos, bosEos)
+					lp += l
+					tokens += t
+					length += t
+					if bosEos {
+						length++
+					}
 				}
 				pp := math.NaN()
 				if length > 0 {
@@ -242,6 +269,7 @@ with --no-bos-eos. Lines are pieces separated by spaces, or text encoded with
 	}
 	cmd.Flags().StringVar(&arpa, "arpa", "", "ARPA model (required)")
 	cmd.Flags().BoolVar(&noBosEos, "no-bos-eos", false, "no <s> context and no </s> (KenLM query -n)")
+	cmd.Flags().BoolVar(&perLine, "per-line", false, "with --json: score each line of a document as a sentence and print the document's total")
 	cmd.Flags().IntVar(&threads, "threads", 0, "scoring goroutines (default GOMAXPROCS); output keeps input order")
 	in.flags(cmd, false)
 	return cmd
@@ -252,6 +280,7 @@ func newLmDocppCmd() *cobra.Command {
 	var in lmInput
 	var perLine bool
 	var threads int
+	var cutoffs, lang string
 	cmd := &cobra.Command{
 		Use:   "docpp",
 		Short: "CCNet document perplexity of each stdin document",
@@ -261,7 +290,9 @@ literal, so documents keep their newlines) and prints, per document,
 (cc_net's normalize, which deletes newlines), encoded with --spm, scored as
 ONE sentence with <s> and </s>, and pp = 10^(-log10/(pieces+1)) rounded to 0.1.
 --per-line scores each line of a document as its own sentence instead and
-divides by the sum of (pieces+1). With --pieces the input is already pieces.`,
+divides by the sum of (pieces+1). With --pieces the input is already pieces.
+With --cutoffs (a table from "lm cutoffs") and --lang, a fifth column gives
+CCNet's bucket: head < p30 <= middle < p60 <= tail.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			norm, enc, err := in.build(cmd)
@@ -272,6 +303,18 @@ divides by the sum of (pieces+1). With --pieces the input is already pieces.`,
 			if err != nil {
 				return err
 			}
+			var cut perplexity.Cutoffs
+			if cutoffs != "" {
+				if lang == "" {
+					return usageError{errors.New("--cutoffs needs --lang")}
+				}
+				if cut, err = lmReadCutoffs(cutoffs); err != nil {
+					return err
+				}
+				if _, ok := cut[lang]; !ok {
+					return fmt.Errorf("%s: no cutoffs for language %q", cutoffs, lang)
+				}
+			}
 			ds := &perplexity.DocScorer{LM: lm, Normalize: norm, Encoder: enc, PerLine: perLine}
 			return lmMapLines(cmd.InOrStdin(), cmd.OutOrStdout(), threads, func(line string, n int) (string, error) {
 				text, err := in.decode(line, n)
@@ -279,13 +322,19 @@ divides by the sum of (pieces+1). With --pieces the input is already pieces.`,
 					return "", err
 				}
 				s := ds.Score(text)
-				return fmt.Sprintf("%s\t%s\t%d\t%d\n", strconv.FormatFloat(s.Perplexity, 'f', 1, 64),
-					strconv.FormatFloat(s.LogProb, 'f', 6, 64), s.Pieces, s.OOV), nil
+				bucket := ""
+				if cut != nil {
+					bucket = "\t" + cut.Bucket(lang, s.Perplexity)
+				}
+				return fmt.Sprintf("%s\t%s\t%d\t%d%s\n", strconv.FormatFloat(s.Perplexity, 'f', 1, 64),
+					strconv.FormatFloat(s.LogProb, 'f', 6, 64), s.Pieces, s.OOV, bucket), nil
 			})
 		},
 	}
 	cmd.Flags().StringVar(&arpa, "arpa", "", "ARPA model (required)")
 	cmd.Flags().IntVar(&threads, "threads", 0, "scoring goroutines (default GOMAXPROCS); output keeps input order")
+	cmd.Flags().StringVar(&cutoffs, "cutoffs", "", "cutoff table (lm cutoffs): add a bucket column")
+	cmd.Flags().StringVar(&lang, "lang", "", "language of the documents, for --cutoffs")
 	cmd.Flags().BoolVar(&perLine, "per-line", false, "score each line of a document as a sentence (default: the whole document, as CCNet)")
 	in.flags(cmd, true)
 	return cmd
@@ -368,7 +417,8 @@ func newLmCutoffsCmd() *cobra.Command {
 		Short: "Compute per-language p30/p60 perplexity cutoffs for CCNet's buckets",
 		Long: `Cutoffs computes the 30th and 60th percentiles (numpy's linear
 interpolation) of document perplexity per language and writes the table
-("lang<TAB>p30<TAB>p60") to --out, or stdout. Input on stdin is either
+("lang<TAB>p30<TAB>p60") to --out, or stdout; languages already in --out and
+not in the input are kept, so one run per language builds the table. Input on stdin is either
 "lang<TAB>perplexity" lines, or, with --arpa and --lang, documents that are
 scored as docpp scores them (same input flags). Buckets are then
 head < p30 <= middle < p60 <= tail.`,
@@ -418,22 +468,34 @@ head < p30 <= middle < p60 <= tail.`,
 				return err
 			}
 			cut := perplexity.ComputeCutoffs(samples)
-			var w io.Writer = cmd.OutOrStdout()
-			if outPath != "" {
-				f, err := os.Create(outPath)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				w = f
-			}
-			if _, err := cut.WriteTo(w); err != nil {
+			if outPath == "" {
+				_, err := cut.WriteTo(cmd.OutOrStdout())
 				return err
 			}
-			if f, ok := w.(*os.File); ok && outPath != "" {
-				return f.Close()
+			// An existing table keeps its other languages, so one run per
+			// language model builds the whole table.
+			if old, err := lmReadCutoffs(outPath); err == nil {
+				for l, c := range old {
+					if _, ok := cut[l]; !ok {
+						cut[l] = c
+					}
+				}
+			} else if !errors.Is(err, os.ErrNotExist) {
+				return err
 			}
-			return nil
+			tmp := outPath + ".tmp"
+			f, err := os.Create(tmp)
+			if err != nil {
+				return err
+			}
+			if _, err := cut.WriteTo(f); err != nil {
+				f.Close()
+				return err
+			}
+			if err := f.Close(); err != nil {
+				return err
+			}
+			return os.Rename(tmp, outPath)
 		},
 	}
 	cmd.Flags().StringVar(&arpa, "arpa", "", "ARPA model: stdin holds documents to score (default: stdin holds lang<TAB>perplexity)")

@@ -105,6 +105,37 @@ func TestLmTrainAndCutoffs(t *testing.T) {
 	if want := "lang\tp30\tp60\nde\t7\t7\nen\t22\t34\n"; out != want {
 		t.Errorf("cutoffs %q, want %q", out, want)
 	}
+	// Per-language runs into one table: de is kept, en replaced.
+	table := filepath.Join(dir, "cutoffs.tsv")
+	if err := os.WriteFile(table, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lmRun(t, "en\t100\nen\t200\n", "lm", "cutoffs", "--out", table); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(table)
+	if want := "lang\tp30\tp60\nde\t7\t7\nen\t130\t160\n"; string(b) != want {
+		t.Errorf("merged table %q, want %q", b, want)
+	}
+	// docpp with a table adds CCNet's bucket. The kit's first three
+	// documents have pp 944.4, 536.8 and 425.1 with o3 (expected.docs.o3.tsv).
+	if err := os.WriteFile(table, []byte("lang\tp30\tp60\nen\t500\t944.4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	docs := strings.Join(strings.Split(lmGunzip(t, "docs.pieces.gz"), "\n")[:3], "\n") + "\n"
+	out, err = lmRun(t, docs, "lm", "docpp", "--arpa", arpa, "--pieces", "--cutoffs", table, "--lang", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "944.4\ttail\n536.8\tmiddle\n425.1\thead\n"
+	var got strings.Builder
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		f := strings.Split(l, "\t")
+		got.WriteString(f[0] + "\t" + f[len(f)-1] + "\n")
+	}
+	if got.String() != want {
+		t.Errorf("docpp with buckets:\n%s\nwant:\n%s", got.String(), want)
+	}
 }
 
 func TestLmUsageErrors(t *testing.T) {
