@@ -2,6 +2,8 @@ package main
 
 import (
 	"github.com/tokenmill/tokenmill/dedup"
+	"github.com/tokenmill/tokenmill/filters/ccnet"
+	"github.com/tokenmill/tokenmill/filters/langid"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
 	"github.com/tokenmill/tokenmill/stages/normalize"
@@ -13,5 +15,7 @@ func defaultRegistry() *pipeline.Registry {
 	commoncrawl.Register(r)
 	dedup.Register(r)
 	normalize.Register(r)
+	langid.Register(r)
+	ccnet.Register(r)
 	return r
 }

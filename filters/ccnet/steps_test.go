@@ -1,0 +1,102 @@
+package ccnet
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tokenmill/tokenmill/pipeline"
+)
+
+// env reads the sample's models, as the embedded recipe does.
+func env() *pipeline.Env {
+	return &pipeline.Env{ReadFile: func(ref string) ([]byte, error) {
+		return os.ReadFile(filepath.Join("../../recipes/sample", strings.TrimPrefix(ref, "embed://sample/")))
+	}}
+}
+
+func build(t *testing.T, reg *pipeline.Registry, name string, values map[string]any) pipeline.Step {
+	t.Helper()
+	spec, _ := reg.StepSpec(name)
+	c, err := pipeline.NewConfig(spec, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := reg.NewStep(name, c, env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+const prose = "Package bufio implements buffered I/O. It wraps an io.Reader or io.Writer object, creating another object (Reader or Writer) that also implements the interface but provides buffering and some help for textual I/O."
+
+func TestPerplexityStep(t *testing.T) {
+	reg := pipeline.NewRegistry()
+	Register(reg)
+	s := build(t, reg, "perplexity", map[string]any{"lang": "en", "arpa": "lm.arpa.gz", "spm": "tokenizer.model", "cutoffs": "cutoffs.tsv"})
+	junk := "zq xv kj wq pz qqq vvv xxj zzk qjx jjq wwz"
+	cases := []struct {
+		doc          pipeline.Doc
+		drop, bucket string
+		scored       bool
+	}{
+		{pipeline.Doc{Lang: "en", Text: junk}, "perplexity:bucket=tail", "tail", true},
+		{pipeline.Doc{Lang: "de", Text: junk}, "", "", false}, // another language passes unscored
+	}
+	for i, c := range cases {
+		d := c.doc
+		drop, err := s.Process(&d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if drop != c.drop || d.Bucket != c.bucket || (d.Perplexity > 0) != c.scored {
+			t.Errorf("case %d: drop %q bucket %q pp %v", i, drop, d.Bucket, d.Perplexity)
+		}
+	}
+	// Prose scores lower than junk, and its bucket follows the cutoffs
+	// (sample: p30 101.6, p60 131.6).
+	p := pipeline.Doc{Lang: "en", Text: prose}
+	drop, _ := s.Process(&p)
+	want := map[bool]string{true: "head", false: "middle"}[p.Perplexity < 101.6]
+	if p.Perplexity >= 131.6 {
+		want = "tail"
+	}
+	if p.Bucket != want || (drop != "") != (want == "tail") {
+		t.Errorf("prose: pp %v bucket %q drop %q", p.Perplexity, p.Bucket, drop)
+	}
+	// The score is CCNet's rounding: a multiple of 0.1.
+	d := pipeline.Doc{Lang: "en", Text: junk}
+	s.Process(&d)
+	if d.Perplexity < 5*p.Perplexity {
+		t.Errorf("junk %v vs prose %v", d.Perplexity, p.Perplexity)
+	}
+	if r := float64(d.Perplexity) * 10; r-float64(int64(r+0.5)) > 1e-2 {
+		t.Errorf("perplexity %v is not rounded to 0.1", d.Perplexity)
+	}
+	spec, _ := reg.StepSpec("perplexity")
+	c, _ := pipeline.NewConfig(spec, map[string]any{"lang": "xx", "arpa": "lm.arpa.gz", "spm": "tokenizer.model", "cutoffs": "cutoffs.tsv"})
+	if _, err := reg.NewStep("perplexity", c, env()); err == nil || !strings.Contains(err.Error(), `no entry for "xx"`) {
+		t.Errorf("a language without cutoffs was accepted: %v", err)
+	}
+}
+
+func TestWikirefStep(t *testing.T) {
+	reg := pipeline.NewRegistry()
+	Register(reg)
+	s := build(t, reg, "wikiref", map[string]any{"model": "wikiref.bin"})
+	keep := pipeline.Doc{Text: prose}
+	chrome := pipeline.Doc{Text: "Home | About us | Products | Blog | Contact\nPrivacy policy | Terms of use | Cookie settings\nBack to top"}
+	if drop, _ := s.Process(&keep); drop != "" || keep.Quality < 0.25 {
+		t.Errorf("prose: drop %q quality %v", drop, keep.Quality)
+	}
+	if drop, _ := s.Process(&chrome); drop != "wikiref:p<0.25" || chrome.Quality >= 0.25 {
+		t.Errorf("web chrome: drop %q quality %v", drop, chrome.Quality)
+	}
+	spec, _ := reg.StepSpec("wikiref")
+	c, _ := pipeline.NewConfig(spec, map[string]any{"model": "wikiref.bin", "label": "__label__nope"})
+	if _, err := reg.NewStep("wikiref", c, env()); err == nil {
+		t.Error("a label the model lacks was accepted")
+	}
+}
