@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -172,5 +173,14 @@ func TestARPARoundTrip(t *testing.T) {
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
 		t.Fatal("ARPA round trip changed the bytes")
 	}
-	compareARPA(t, arpaEntries(t, &a), arpaEntries(t, openTestdata(t, "o3.arpa.gz")), false)
+	// The lines themselves are lmplz's, byte for byte: same columns and
+	// the same float formatting; only the order of the lines differs.
+	sorted := func(s string) string {
+		l := strings.Split(s, "\n")
+		slices.Sort(l)
+		return strings.Join(l, "\n")
+	}
+	if sorted(a.String()) != sorted(strings.Join(readLines(t, "o3.arpa.gz"), "\n")+"\n") {
+		t.Error("written ARPA lines differ from lmplz's o3.arpa")
+	}
 }
