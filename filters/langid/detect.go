@@ -20,7 +20,8 @@ type Result struct {
 	// Lang: the language decision's confidence times the junk and mixing
 	// guards (see doc.go).
 	Score float64
-	// Path says what decided: "script", "words", "lingua" or "empty".
+	// Path says what decided: "script", "words", "lingua", "empty" (no
+	// letters) or "junk" (no word-like tokens).
 	Path string
 	// Top lists the best candidates, best first, with their scores (Top[0]
 	// is Lang, Score).
@@ -35,7 +36,7 @@ type Candidate struct {
 
 // Stats counts which path decided, for the build's stats and benchmarks.
 type Stats struct {
-	Script, Words, Lingua, Empty int64
+	Script, Words, Lingua, Empty, Junk int64
 }
 
 // Detector identifies languages. It is safe for concurrent use; build it
@@ -51,7 +52,7 @@ type Detector struct {
 	once   sync.Once
 	lingua lingua.LanguageDetector
 
-	script, words, linguaN, empty atomic.Int64
+	script, words, linguaN, empty, junk atomic.Int64
 }
 
 // New returns a detector.
@@ -71,7 +72,7 @@ func Shared() *Detector {
 
 // Stats returns how many texts each path decided.
 func (d *Detector) Stats() Stats {
-	return Stats{d.script.Load(), d.words.Load(), d.linguaN.Load(), d.empty.Load()}
+	return Stats{d.script.Load(), d.words.Load(), d.linguaN.Load(), d.empty.Load(), d.junk.Load()}
 }
 
 func (d *Detector) linguaDetector() lingua.LanguageDetector {
@@ -144,6 +145,11 @@ func scriptOf(r rune) int {
 	return scOther
 }
 
+type maskCount struct {
+	mask uint64
+	n    int
+}
+
 // analysis holds the features of one text.
 type analysis struct {
 	letters     [nScripts]int
@@ -154,7 +160,7 @@ type analysis struct {
 	harsh       int // ... or a run of four consonants
 	wordChars   int // characters in word-like tokens
 	junkChars   int // characters in tokens that are not words nor numbers
-	masks       map[uint64]int
+	masks       []maskCount // distinct list-membership masks of the words found in lists
 	hits        []int
 	wordScratch []byte
 }
@@ -173,10 +179,10 @@ func isVowel(r rune) bool {
 }
 
 func (d *Detector) analyze(text string) *analysis {
-	a := &analysis{masks: map[uint64]int{}, hits: make([]int, len(d.lx.codes))}
+	a := &analysis{hits: make([]int, len(d.lx.codes))}
 	// Tokens are runs between spaces; words are runs of letters (with
 	// combining marks) inside them.
-	for _, tok := range strings.Fields(text) {
+	for tok := range strings.FieldsSeq(text) {
 		tok = strings.TrimFunc(tok, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 		if tok == "" {
 			continue
@@ -274,7 +280,17 @@ func (d *Detector) word(a *analysis, w string) {
 		}
 	}
 	if m := d.lx.words[string(buf)]; m != 0 {
-		a.masks[m]++
+		found := false
+		for k := range a.masks {
+			if a.masks[k].mask == m {
+				a.masks[k].n++
+				found = true
+				break
+			}
+		}
+		if !found {
+			a.masks = append(a.masks, maskCount{m, 1})
+		}
 		for i := range d.lx.codes {
 			if m&(1<<uint(i)) != 0 {
 				a.hits[i]++
@@ -283,12 +299,22 @@ func (d *Detector) word(a *analysis, w string) {
 	}
 }
 
+// shape is the word-shape factor: 1 when at least 80% of the characters
+// are in word-like tokens, 0 at 30% or less.
+func (a *analysis) shape() float64 {
+	t := a.wordChars + a.junkChars
+	if t == 0 {
+		return 1
+	}
+	return clamp01((float64(a.wordChars)/float64(t) - 0.3) / 0.5)
+}
+
 // excl returns how many words are in list i but not in list j.
 func (a *analysis) excl(i, j int) int {
 	n := 0
-	for m, c := range a.masks {
-		if m&(1<<uint(i)) != 0 && m&(1<<uint(j)) == 0 {
-			n += c
+	for _, mc := range a.masks {
+		if mc.mask&(1<<uint(i)) != 0 && mc.mask&(1<<uint(j)) == 0 {
+			n += mc.n
 		}
 	}
 	return n
@@ -322,10 +348,7 @@ func (d *Detector) listFor(lang string, script int) (int, bool) {
 // vowels, the coverage of the text by lang's word list and the purity of
 // its evidence against the strongest competing list.
 func (d *Detector) guards(a *analysis, lang string, script int) float64 {
-	shape := 1.0
-	if t := a.wordChars + a.junkChars; t > 0 {
-		shape = clamp01((float64(a.wordChars)/float64(t) - 0.3) / 0.5)
-	}
+	shape := a.shape()
 	vowel := 1.0
 	if script == scLatin && a.latinWords >= 5 {
 		vowel = clamp01(1 - (float64(a.vowelless)/float64(a.latinWords)-0.08)/0.12)
@@ -357,7 +380,7 @@ func (d *Detector) guards(a *analysis, lang string, script int) float64 {
 	}
 	purity := 1.0
 	for j := range d.lx.codes {
-		if j == i || d.sameFamily(i, j) {
+		if j == i || a.hits[j] == 0 || d.sameFamily(i, j) {
 			continue
 		}
 		// One stray word of another language is not mixing.
@@ -411,6 +434,13 @@ func (d *Detector) Detect(text string) Result {
 		d.script.Add(1)
 		s := share * d.guards(a, lang, script)
 		return Result{Lang: lang, Score: s, Path: "script", Top: []Candidate{{lang, s}}}
+	}
+	if a.words == 0 || a.shape() == 0 {
+		// Nothing that reads as words (base64, identifiers, numbers glued
+		// to letters): junk, whatever lingua would say, and lingua would
+		// be slowest on it.
+		d.junk.Add(1)
+		return Result{Path: "junk"}
 	}
 	best, clear := d.fastLang(a)
 	if clear && !notDecidable[d.lx.codes[best]] {

@@ -78,5 +78,5 @@ func (s *Step) Process(d *pipeline.Doc) (string, error) {
 // step built on the same Detector).
 func (s *Step) Counters() map[string]int64 {
 	st := s.det.Stats()
-	return map[string]int64{"by_script": st.Script, "by_words": st.Words, "by_lingua": st.Lingua, "no_letters": st.Empty}
+	return map[string]int64{"by_script": st.Script, "by_words": st.Words, "by_lingua": st.Lingua, "no_letters": st.Empty, "junk": st.Junk}
 }
