@@ -154,12 +154,12 @@ type maskCount struct {
 type analysis struct {
 	letters     [nScripts]int
 	nLetters    int
-	words       int // words of letters (the denominator of coverage)
-	latinWords  int // Latin words of two letters or more
-	vowelless   int // ... of which have no vowel
-	harsh       int // ... or a run of four consonants
-	wordChars   int // characters in word-like tokens
-	junkChars   int // characters in tokens that are not words nor numbers
+	words       int         // words of letters (the denominator of coverage)
+	latinWords  int         // Latin words of two letters or more
+	vowelless   int         // ... of which have no vowel
+	harsh       int         // ... or a run of four consonants
+	wordChars   int         // characters in word-like tokens
+	junkChars   int         // characters in tokens that are not words nor numbers
 	masks       []maskCount // distinct list-membership masks of the words found in lists
 	hits        []int
 	wordScratch []byte
