@@ -211,12 +211,13 @@ func (m *Model) MemoryBytes() int64 {
 
 // KenLMProbingBytes returns the size KenLM's probing binary (build_binary
 // probing, -p 1.5) needs for a model with these counts, following
-// lm/search_hashed.cc and lm/vocab.cc: a vocabulary hash of 8-byte slots,
-// 8 bytes per unigram, 16-byte middle slots and 12-byte top slots, each
-// table sized entries*1.5+1; the vocabulary strings are stored too.
+// lm/vocab.hh and lm/search_hashed.cc: a vocabulary hash of 12-byte slots
+// (64-bit key and 32-bit id, packed), 8 bytes per unigram plus one, 16-byte
+// middle slots and 12-byte top slots, each table sized entries*1.5+1; the
+// vocabulary strings are stored too.
 func KenLMProbingBytes(counts []int, vocabStringBytes int64) int64 {
 	size := func(n int, entry int64) int64 { return (int64(float64(n)*probingMultiplier) + 1) * entry }
-	b := size(counts[0], 8) + int64(counts[0]+1)*8 + vocabStringBytes
+	b := size(counts[0], 12) + int64(counts[0]+1)*8 + vocabStringBytes
 	for i := 1; i < len(counts); i++ {
 		if i == len(counts)-1 {
 			b += size(counts[i], 12)
