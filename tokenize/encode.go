@@ -21,7 +21,7 @@ type encoder struct {
 	spans    []span
 	best     []bestNode
 	revMerge map[string][2]string
-	cache    map[string][]int32 // BPE: word -> (length, id) pairs
+	cache    wordCache // BPE: ids of recent words
 }
 
 type encoderPool struct{ p sync.Pool }
@@ -35,7 +35,7 @@ func (m *Model) getEncoder() *encoder {
 
 func (m *Model) putEncoder(e *encoder) {
 	if cap(e.norm) > 1<<20 { // do not pin buffers sized for one huge document
-		*e = encoder{}
+		e.norm, e.syms, e.heap, e.spans, e.best = nil, nil, nil, nil, nil
 	}
 	m.pool.p.Put(e)
 }
@@ -177,9 +177,6 @@ func (m *Model) encodeBPE(e *encoder) {
 // unknown pieces. Only valid when m.wordSplit.
 func (m *Model) appendBPEWords(dst []int32, e *encoder) []int32 {
 	norm := e.norm
-	if e.cache == nil {
-		e.cache = make(map[string][]int32, 1024)
-	}
 	prevUnk := false
 	for lo := 0; lo < len(norm); {
 		hi := lo + 1
@@ -191,7 +188,7 @@ func (m *Model) appendBPEWords(dst []int32, e *encoder) []int32 {
 			hi++
 		}
 		word := norm[lo:hi]
-		if c, ok := e.cache[string(word)]; ok {
+		if c, ok := e.cache.get(word); ok {
 			dst = append(dst, c...)
 			prevUnk = false
 			lo = hi
@@ -216,22 +213,15 @@ func (m *Model) appendBPEWords(dst []int32, e *encoder) []int32 {
 			hasUnk = hasUnk || isUnk
 		}
 		if !hasUnk && len(word) <= maxCachedWord {
-			if len(e.cache) >= maxCacheEntries {
-				clear(e.cache)
-			}
-			e.cache[string(word)] = append([]int32(nil), dst[first:]...)
+			e.cache.put(word, dst[first:])
 		}
 		lo = hi
 	}
 	return dst
 }
 
-// Bounds of the per-encoder word cache: words are Zipf-distributed, so a
-// few ten thousand entries catch most of them.
-const (
-	maxCachedWord   = 64
-	maxCacheEntries = 1 << 17
-)
+// maxCachedWord bounds the words worth caching: long ones rarely repeat.
+const maxCachedWord = 64
 
 // smallWord is the symbol count up to which a linear scan for the best
 // pair beats the priority queue.

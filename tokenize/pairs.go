@@ -11,9 +11,8 @@ import "unicode/utf8"
 type mergeTable struct {
 	syms  *pieceMap // pieces (NORMAL, USER_DEFINED, UNUSED) and extra characters
 	ascii [128]int32
-	keys  []uint64 // open addressing; 0 = empty (ids are offset by 1)
-	vals  []mergeVal
-	bmp   []int32 // symbol ids of characters below U+10000, -1 if none
+	slots []mergeSlot // open addressing; key 0 = empty (ids are offset by 1)
+	bmp   []int32     // symbol ids of characters below U+10000, -1 if none
 	mask  uint64
 	shift uint
 }
@@ -65,19 +64,17 @@ func newMergeTable(m *Model) *mergeTable {
 	for size < 2*len(entries) {
 		size <<= 1
 	}
-	t.keys = make([]uint64, size)
-	t.vals = make([]mergeVal, size)
+	t.slots = make([]mergeSlot, size)
 	t.mask = uint64(size - 1)
 	for bits := uint(0); 1<<bits < size; bits++ {
 		t.shift = 64 - bits - 1
 	}
 	for _, e := range entries {
 		i := t.slot(e.k)
-		for t.keys[i] != 0 && t.keys[i] != e.k {
+		for t.slots[i].key != 0 && t.slots[i].key != e.k {
 			i = (i + 1) & t.mask
 		}
-		t.keys[i] = e.k
-		t.vals[i] = mergeVal{e.id, m.pieces[e.id].Score}
+		t.slots[i] = mergeSlot{e.k, e.id, m.pieces[e.id].Score}
 	}
 	for c := range t.ascii {
 		t.ascii[c] = t.syms.get(string(rune(c)))
@@ -94,7 +91,10 @@ func newMergeTable(m *Model) *mergeTable {
 
 func (t *mergeTable) slot(k uint64) uint64 { return (k * 0x9E3779B97F4A7C15) >> t.shift & t.mask }
 
-type mergeVal struct {
+// mergeSlot keeps key and answer in one 16-byte slot: a lookup touches one
+// cache line, which is what the encoder waits for.
+type mergeSlot struct {
+	key   uint64
 	id    int32
 	score float32
 }
@@ -107,10 +107,10 @@ func (t *mergeTable) merge(a, b int32) (int32, float32) {
 	k := pairKey(a, b)
 	i := t.slot(k)
 	for {
-		switch t.keys[i] {
+		sl := &t.slots[i]
+		switch sl.key {
 		case k:
-			v := t.vals[i]
-			return v.id, v.score
+			return sl.id, sl.score
 		case 0:
 			return -1, 0
 		}
