@@ -343,6 +343,7 @@ CCNet's bucket: head < p30 <= middle < p60 <= tail.`,
 func newLmTrainCmd() *cobra.Command {
 	var order int
 	var text, arpa, fallback string
+	var skipSymbols bool
 	cmd := &cobra.Command{
 		Use:   "train",
 		Short: "Estimate an interpolated modified Kneser-Ney model as KenLM's lmplz does",
@@ -355,7 +356,7 @@ types, n-grams and discounts per order) on stderr. Counts are held in memory.`,
 			if text == "" || arpa == "" {
 				return usageError{errors.New("--text and --arpa are required")}
 			}
-			var opts perplexity.TrainOptions
+			opts := perplexity.TrainOptions{SkipSymbols: skipSymbols}
 			if fallback != "" {
 				for _, f := range strings.FieldsFunc(fallback, func(r rune) bool { return r == ',' || r == ' ' }) {
 					v, err := strconv.ParseFloat(f, 64)
@@ -405,6 +406,7 @@ types, n-grams and discounts per order) on stderr. Counts are held in memory.`,
 	cmd.Flags().IntVar(&order, "order", 5, "n-gram order")
 	cmd.Flags().StringVar(&text, "text", "", "training text, one sentence of pieces per line (required)")
 	cmd.Flags().StringVar(&arpa, "arpa", "", "output ARPA file (required)")
+	cmd.Flags().BoolVar(&skipSymbols, "skip-symbols", false, "read <s>, </s> and <unk> in the text as whitespace (lmplz --skip_symbols); default: fail")
 	cmd.Flags().StringVar(&fallback, "discount-fallback", "", "D1,D2,D3+ for orders whose discounts cannot be estimated (lmplz uses 0.5,1,1.5); default: fail")
 	return cmd
 }

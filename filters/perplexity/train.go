@@ -20,6 +20,40 @@ type TrainOptions struct {
 	// whose discounts cannot be estimated (lmplz --discount_fallback, whose
 	// default values are 0.5 1 1.5). Nil makes that an ErrBadDiscount.
 	DiscountFallback []float64
+	// SkipSymbols treats <s>, </s> and <unk> in the text as whitespace
+	// (lmplz --skip_symbols). Without it they are an error, as in lmplz.
+	SkipSymbols bool
+}
+
+// ErrSpecialWord is returned for <s>, </s> or <unk> in training text
+// unless TrainOptions.SkipSymbols is set.
+var ErrSpecialWord = errors.New("perplexity: <s>, </s> and <unk> are not allowed in training text")
+
+// isLmplzSpace reports lmplz's token delimiters (corpus_count.cc): NUL,
+// tab, newline, carriage return and space. Unlike query, lmplz keeps \v and
+// \f inside tokens.
+func isLmplzSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0
+}
+
+// lmplzFields splits b on lmplz's delimiters into dst.
+func lmplzFields(dst [][]byte, b []byte) [][]byte {
+	dst = dst[:0]
+	i := 0
+	for i < len(b) {
+		for i < len(b) && isLmplzSpace(b[i]) {
+			i++
+		}
+		j := i
+		for j < len(b) && !isLmplzSpace(b[j]) {
+			j++
+		}
+		if j > i {
+			dst = append(dst, b[i:j])
+		}
+		i = j
+	}
+	return dst
 }
 
 // Discount holds the modified Kneser-Ney discounts of one order:
@@ -38,10 +72,11 @@ type TrainStats struct {
 }
 
 // Train estimates an interpolated modified Kneser-Ney model of the given
-// order from text with one sentence per line and words separated by ASCII
-// whitespace, as lmplz does with no pruning:
-//   - every line (empty ones too) is <s> w1 ... wn </s>; literal <s> and
-//     </s> in the text are dropped;
+// order from text with one sentence per line, as lmplz does with no pruning:
+//   - words are separated by space, tab, carriage return or NUL (lmplz's
+//     delimiters, which do not include \v and \f);
+//   - every line (empty ones too) is <s> w1 ... wn </s>; <s>, </s> and
+//     <unk> in the text are an error, or whitespace with SkipSymbols;
 //   - n-grams of the highest order keep their counts; lower orders get
 //     continuation counts (the number of distinct words seen to their left),
 //     except those that begin with <s>, which keep their counts;
@@ -157,14 +192,18 @@ func TrainWithStats(r io.Reader, order int, opts TrainOptions) (*Model, *TrainSt
 	for sc.Scan() {
 		line++
 		sent = append(sent[:0], trainBOS)
-		for _, f := range fields(fs, sc.Bytes()) {
+		fs = lmplzFields(fs, sc.Bytes())
+		for _, f := range fs {
 			id := vocab.lookup(words, string(f))
 			if id == emptyWord {
 				id = uint32(len(words))
 				words = append(words, string(f))
 				vocab.add(words, id)
 			}
-			if id == trainBOS || id == trainEOS {
+			if id <= trainEOS {
+				if !opts.SkipSymbols {
+					return nil, nil, fmt.Errorf("%w: line %d has %s (set SkipSymbols to read them as whitespace, as lmplz --skip_symbols)", ErrSpecialWord, line, f)
+				}
 				continue
 			}
 			sent = append(sent, id)

@@ -184,3 +184,37 @@ func TestARPARoundTrip(t *testing.T) {
 		t.Error("written ARPA lines differ from lmplz's o3.arpa")
 	}
 }
+
+// TestTrainTokens: lmplz splits on space, tab, CR and NUL only, and
+// refuses <s>, </s> and <unk> unless told to read them as whitespace.
+func TestTrainTokens(t *testing.T) {
+	opts := TrainOptions{DiscountFallback: []float64{0.5, 1, 1.5}}
+	m, err := Train(strings.NewReader("a\vb c\x00d\r\n"), 2, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for id := 3; id < m.VocabSize(); id++ {
+		got = append(got, m.Word(uint32(id)))
+	}
+	if fmt.Sprintf("%q", got) != `["a\vb" "c" "d"]` {
+		t.Errorf("vocabulary %q", got)
+	}
+	for _, w := range []string{BOS, EOS, UNK} {
+		if _, err := Train(strings.NewReader("x "+w+" y\n"), 2, opts); !errors.Is(err, ErrSpecialWord) {
+			t.Errorf("%s: err = %v, want ErrSpecialWord", w, err)
+		}
+	}
+	opts.SkipSymbols = true
+	var a, b bytes.Buffer
+	m1, err := Train(strings.NewReader("x <s> y </s>\nx <unk> z\n"), 2, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, _ := Train(strings.NewReader("x y\nx z\n"), 2, opts)
+	m1.WriteARPA(&a)
+	m2.WriteARPA(&b)
+	if a.String() != b.String() {
+		t.Errorf("special words as whitespace:\n%s\nwant\n%s", a.String(), b.String())
+	}
+}
