@@ -16,11 +16,15 @@
 // # Mixture
 //
 // Each source's quota of the run's N samples is the largest-remainder
-// apportionment of N by the normalized weights (ties to the earlier name). The
-// samples are interleaved by Megatron's rule: sample i goes to the source
-// furthest behind its target share Quota_s/N, never to one that has its quota.
-// So the totals are exact and every prefix of the run is within one sample of
-// its target for every source. A source drawn beyond its size is repeated
+// apportionment of N by the normalized weights, computed on exact rationals
+// (ties to the earlier name). The samples are interleaved by Megatron's rule,
+// "the source furthest behind its target share Quota_s/N", taken in its
+// deadline form: the plain greedy can drift past one sample (quotas 1, 1270,
+// 1, 133, 1162 put a source 1.034 behind), so each source's next sample has
+// a release and a deadline that keep it less than one sample from its target,
+// and the earliest deadline goes first (Tijdeman's chairman assignment). The
+// totals are exact and every prefix of the run is within one sample of its
+// target for every source. A source drawn beyond its size is repeated
 // (epochs above 1); one drawn less is read in part (below 1). [NewPlan]
 // refuses a run that would need more than MaxEpochs epochs of any source.
 //
@@ -50,6 +54,15 @@
 // epoch, so no sample repeats within an epoch. Keys are SHA-256 of (scheme,
 // seed, manifest version, source, epoch, window) feeding ChaCha8 and our own
 // Fisher-Yates, so the order does not depend on the Go release.
+//
+// # Resume
+//
+// A [State] is the number of global samples consumed plus the config hash.
+// [Loader.Resume] refuses a different hash unless forced, replays the
+// interleave up to the sample count (about 26 ns per sample, no I/O: some 18 s
+// at the end of a LLaMA-sized run of 683M samples) and drops its cached
+// windows; the next batch is the one an uninterrupted run would have served,
+// whatever the world size before and after.
 //
 // # I/O and memory
 //
