@@ -3,6 +3,8 @@
 #
 #   bench/perplexity/run.sh [REPEAT]   # REPEAT: copies of the 300 held-out lines to score (default 200)
 #   LARGE=1 bench/perplexity/run.sh    # also a large model: 5-gram on ~4 M tokens of Go source text
+#   NGRAM_KIT=../shared/ref/ngram bench/perplexity/run.sh   # also CCNet document perplexity end to end
+#                                      # (normalize + SentencePiece + score) on the kit's 52 documents
 #
 # Inputs are the package's fixtures (filters/perplexity/testdata: lmplz's o3.arpa, train.pieces,
 # heldout.pieces), so it runs in any clone. The 5-gram is trained by `tokenmill lm train` from
@@ -83,6 +85,16 @@ GOMAXPROCS=1 go test ./filters/perplexity -run XXX -bench 'BenchmarkScore' -benc
 echo
 echo "== memory of the query structure vs KenLM's probing binary (same counts, -p 1.5)"
 go test ./filters/perplexity -run TestMemoryWithinKenLM -v | sed -n 's/.*memory_test.go:[0-9]*: /  o3: /p'
+
+if [ -n "${NGRAM_KIT:-}" ] && [ -f "$NGRAM_KIT/spm8k.model" ]; then
+  echo
+  echo "== CCNet document perplexity end to end (lm docpp --json --spm: normalize, encode, score), one core"
+  for i in $(seq 20); do cat "$NGRAM_KIT/docs.text.json"; done > "$TMP/docs.json"
+  bytes=$(( $(wc -c < "$NGRAM_KIT/docs.jsonl") * 20 ))
+  IN=$TMP/docs.json run env GOMAXPROCS=1 "$BIN" lm docpp --threads 1 --json --arpa "$TMP/ours.o5.arpa" --spm "$NGRAM_KIT/spm8k.model"
+  printf '  tokenmill: 1040 documents (~%d KB of JSON), %.2f s CPU: %.2f MB/s per core including model loading\n' \
+    $((bytes / 1000)) "$CPU" "$(echo "$bytes / $CPU / 1000000" | bc -l)"
+fi
 
 if [ "${LARGE:-0}" = 1 ]; then
   echo
