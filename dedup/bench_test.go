@@ -47,4 +47,3 @@ func BenchmarkLinesDedup(b *testing.B) {
 		}
 	}
 }
-
