@@ -54,7 +54,7 @@ type Reader struct {
 	skip pipeline.SkipFunc
 	ctx  context.Context
 
-	raw    *replayReader
+	raw    *rawStream
 	closer io.Closer
 	zr     *gzip.Reader
 	br     *bufio.Reader // over the current member's decompressed bytes
@@ -79,7 +79,7 @@ func NewReader(ctx context.Context, path string, r io.ReadCloser, skip pipeline.
 	if skip == nil {
 		skip = func(error) {}
 	}
-	return &Reader{path: path, opts: opts, skip: skip, ctx: ctx, raw: newReplayReader(r), closer: r}
+	return &Reader{path: path, opts: opts, skip: skip, ctx: ctx, raw: newRawStream(r), closer: r}
 }
 
 // Next advances to the next conversion record.
@@ -132,9 +132,9 @@ func (r *Reader) openMember() bool {
 	r.raw.startMember()
 	var err error
 	if r.zr == nil {
-		r.zr, err = gzip.NewReader(r.raw)
+		r.zr, err = gzip.NewReader(r.raw.br)
 	} else {
-		err = r.zr.Reset(r.raw)
+		err = r.zr.Reset(r.raw.br)
 	}
 	if err == io.EOF {
 		if !r.anyMem {
@@ -423,100 +423,103 @@ type rawReadError struct{ err error }
 func (e *rawReadError) Error() string { return e.err.Error() }
 func (e *rawReadError) Unwrap() error { return e.err }
 
-// replayReader is the raw compressed stream. It keeps the bytes of the
-// current gzip member, so that after a corrupt member reading can resume at
-// the next gzip magic inside what the decompressor had already consumed.
-type replayReader struct {
-	r       *bufio.Reader
-	kept    []byte
+// rawStream is the compressed input. The decompressor reads it through a
+// *bufio.Reader (klauspost/compress decodes several times faster from one
+// than from any other io.ByteReader), and the bytes the bufio pulls from the
+// source are also kept, in chunks, from the start of the current gzip member
+// on: after a corrupt member, reading resumes at the next gzip magic after
+// that start, bytes the decompressor had already consumed included.
+type rawStream struct {
+	src     io.Reader
+	br      *bufio.Reader
+	off     int64 // offset in src of the next byte src returns
+	chunks  []rawChunk
+	kept    int
 	keeping bool
-	replay  []byte
+	free    [][]byte
+	// memberStart is the offset of the current member's first byte.
+	memberStart int64
 }
 
-func newReplayReader(r io.Reader) *replayReader {
-	return &replayReader{r: bufio.NewReaderSize(r, 64<<10)}
+type rawChunk struct {
+	off int64
+	b   []byte
 }
 
-func (p *replayReader) startMember() {
-	p.kept = p.kept[:0]
-	p.keeping = true
+func newRawStream(r io.Reader) *rawStream {
+	s := &rawStream{src: r, keeping: true}
+	s.br = bufio.NewReaderSize(s, 64<<10)
+	return s
 }
 
-func (p *replayReader) Read(b []byte) (int, error) {
-	var n int
-	var err error
-	if len(p.replay) > 0 {
-		n = copy(b, p.replay)
-		p.replay = p.replay[n:]
-	} else {
-		n, err = p.r.Read(b)
-		if err != nil && err != io.EOF {
-			err = &rawReadError{err}
+// Read is what the bufio.Reader fills itself from.
+func (s *rawStream) Read(p []byte) (int, error) {
+	n, err := s.src.Read(p)
+	if n > 0 && s.keeping {
+		var buf []byte
+		if k := len(s.free); k > 0 && cap(s.free[k-1]) >= n {
+			buf, s.free = s.free[k-1][:n], s.free[:k-1]
+		} else {
+			buf = make([]byte, n, max(n, 64<<10))
+		}
+		copy(buf, p[:n])
+		s.chunks = append(s.chunks, rawChunk{off: s.off, b: buf})
+		if s.kept += n; s.kept > maxReplayBytes {
+			s.keeping = false // a giant member: no resync inside it
+			s.chunks, s.kept = nil, 0
 		}
 	}
-	if p.keeping {
-		if len(p.kept)+n > maxReplayBytes {
-			p.keeping = false
-			p.kept = p.kept[:0]
-		} else {
-			p.kept = append(p.kept, b[:n]...)
-		}
+	s.off += int64(n)
+	if err != nil && err != io.EOF {
+		err = &rawReadError{err}
 	}
 	return n, err
 }
 
-// ReadByte lets the gzip reader consume exactly a member's bytes.
-func (p *replayReader) ReadByte() (byte, error) {
-	var b [1]byte
-	n, err := p.Read(b[:])
-	if n == 1 {
-		return b[0], nil
+// startMember marks the current position as a member's start and forgets
+// the chunks wholly before it.
+func (s *rawStream) startMember() {
+	start := s.off - int64(s.br.Buffered())
+	s.keeping = true
+	i := 0
+	for i < len(s.chunks) && s.chunks[i].off+int64(len(s.chunks[i].b)) <= start {
+		s.kept -= len(s.chunks[i].b)
+		s.free = append(s.free, s.chunks[i].b)
+		i++
 	}
-	if err == nil {
-		err = io.EOF
-	}
-	return 0, err
+	s.chunks = s.chunks[:copy(s.chunks, s.chunks[i:])]
+	s.memberStart = start
 }
 
 var gzipMagic = []byte{0x1f, 0x8b, 0x08}
 
-// seekNextMagic positions the stream at the next gzip magic after the first
-// byte of the current member.
-func (p *replayReader) seekNextMagic() bool {
-	if p.keeping && len(p.kept) > 1 {
-		rest := append(append([]byte(nil), p.kept[1:]...), p.replay...)
-		p.keeping = false
-		if i := bytes.Index(rest, gzipMagic); i >= 0 {
-			p.replay = rest[i:]
-			return true
-		}
-		// Keep the last two bytes: a magic may straddle the boundary.
-		if len(rest) >= 2 {
-			p.replay = rest[len(rest)-2:]
-		} else {
-			p.replay = rest
+// seekNextMagic restarts the stream at the next gzip magic after the first
+// byte of the current member; false if there is none.
+func (s *rawStream) seekNextMagic() bool {
+	var rest []byte
+	if s.keeping {
+		for _, c := range s.chunks {
+			from := max(s.memberStart+1-c.off, 0)
+			if from < int64(len(c.b)) {
+				rest = append(rest, c.b[from:]...)
+			}
 		}
 	}
-	// Scan the unread stream.
-	window := append([]byte(nil), p.replay...)
-	p.replay = nil
+	// Whatever the bufio read ahead is in rest already; start over on the
+	// kept bytes followed by the unread source.
+	next := &rawStream{src: io.MultiReader(bytes.NewReader(rest), s.src), off: s.memberStart + 1, keeping: true}
+	next.br = bufio.NewReaderSize(next, 64<<10)
 	for {
-		if i := bytes.Index(window, gzipMagic); i >= 0 {
-			p.replay = window[i:]
+		b, err := next.br.Peek(3)
+		if len(b) == 3 && bytes.Equal(b, gzipMagic) {
+			*s = *next
+			s.br = next.br
 			return true
 		}
-		if len(window) > 2 {
-			window = window[len(window)-2:]
-		}
-		buf := make([]byte, 32<<10)
-		n, err := p.r.Read(buf)
-		window = append(window, buf[:n]...)
 		if err != nil {
-			if i := bytes.Index(window, gzipMagic); i >= 0 {
-				p.replay = window[i:]
-				return true
-			}
+			*s = *next
 			return false
 		}
+		next.br.Discard(1)
 	}
 }
