@@ -118,7 +118,8 @@ func (l *Loader) index(ctx context.Context) error {
 		}
 	}
 	for i, ps := range l.plan.Sources {
-		s := &stream{l: l, name: ps.Name, shards: ps.shards, perEp: ps.StreamTokens, windows: map[winKey]*window{}}
+		s := &stream{l: l, name: ps.Name, shards: ps.shards, perEp: ps.StreamTokens,
+			limit: ps.Quota*int64(l.cfg.SeqLen) + 1, windows: map[winKey]*window{}}
 		for _, t := range tables[i] {
 			s.rgs = append(s.rgs, t...)
 		}

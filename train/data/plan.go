@@ -113,7 +113,7 @@ func NewPlan(m *manifest.Manifest, cfg Config) (*Plan, error) {
 		}
 		ps.StreamTokens = ps.Tokens + 2*ps.Docs
 		if ps.Docs == 0 {
-			return nil, fmt.Errorf("data: source %s has weight %v but no documents in token shards", name, w)
+			return nil, fmt.Errorf("data: source %s has weight %v but no documents in token shards (a weight override of 0 leaves it out)", name, w)
 		}
 		p.Sources = append(p.Sources, ps)
 		raw = append(raw, w)

@@ -202,3 +202,27 @@ func TestCorruptShard(t *testing.T) {
 		t.Fatalf("err %v, want ErrCorrupt naming the shard", err)
 	}
 }
+
+// With read-ahead, the whole run loads each window it reads once, and none
+// past its last sample.
+func TestReadAheadStopsAtTheRunsEnd(t *testing.T) {
+	src := []CorpusSource{{Name: "web", Weight: 1, Shards: [][]int{{10, 10, 10, 10, 10, 10}}, MaxLen: 300}}
+	path := WriteCorpus(t, t.TempDir(), src)
+	cfg := Config{Seed: 3, SeqLen: 64, GlobalBatch: 32, TokenBudget: 64 * 32 * 2, Window: 1}
+	l := openT(t, path, cfg)
+	drain(t, l)
+	lay := l.streams[0].layout(0)
+	limit := l.streams[0].limit
+	if limit > l.streams[0].perEp {
+		t.Fatalf("the test wants a run shorter than an epoch")
+	}
+	want := int64(0)
+	for w := range len(lay.start) - 1 {
+		if lay.start[w] < limit {
+			want++
+		}
+	}
+	if got := l.Stats().RowGroups; got != want || want >= 6 {
+		t.Errorf("loaded %d row groups, the run reads %d of 6", got, want)
+	}
+}

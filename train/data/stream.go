@@ -18,6 +18,7 @@ type stream struct {
 	shards  []manifest.Shard
 	rgs     []rowGroup
 	perEp   int64 // stream tokens per epoch
+	limit   int64 // stream tokens the run reads: Quota*SeqLen+1
 	layouts []*layout
 	windows map[winKey]*window
 }
@@ -94,11 +95,13 @@ func (s *stream) window(e int64, w int) (*window, error) {
 		}
 	}
 	if !s.l.cfg.NoReadAhead {
-		next := winKey{e, int64(w + 1)}
-		if w+1 >= len(s.layout(e).start)-1 {
+		lay := s.layout(e)
+		next, at := winKey{e, int64(w + 1)}, e*s.perEp+lay.start[w+1]
+		if w+1 >= len(lay.start)-1 {
 			next = winKey{e + 1, 0}
 		}
-		if s.windows[next] == nil {
+		// Nothing past the run's last sample is fetched.
+		if at < s.limit && s.windows[next] == nil {
 			s.start(next)
 		}
 	}
@@ -137,8 +140,8 @@ func (s *stream) start(key winKey) *window {
 }
 
 // load reads a window's row groups and shuffles their documents. It runs
-// concurrently with the loader and touches only its arguments and the
-// goroutine-safe shard reader.
+// concurrently with the loader and touches only its arguments, state fixed
+// at Open and the goroutine-safe shard reader.
 func (s *stream) load(key winKey, groups []int32, want int64) ([][]int32, []int64, error) {
 	var docs [][]int32
 	for _, gi := range groups {
