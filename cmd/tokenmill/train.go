@@ -145,6 +145,9 @@ func runTrain(cmd *cobra.Command, f trainFlags) error {
 		}
 		fmt.Fprintf(out, "resumed from %s at step %d\n", ckpt, start)
 	} else {
+		if f.resume {
+			fmt.Fprintf(out, "no checkpoint at %s: starting from step 0\n", ckpt)
+		}
 		if model, err = train.NewModel(mcfg, rand.New(rand.NewPCG(f.seed, 0x6c6c616d61))); err != nil {
 			return err
 		}
