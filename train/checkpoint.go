@@ -81,6 +81,9 @@ func SaveCheckpoint(path string, m *Model, opt *AdamW, extra []byte) (err error)
 			os.Remove(f.Name())
 		}
 	}()
+	if err = f.Chmod(0o644); err != nil { // CreateTemp makes 0600 files
+		return fmt.Errorf("train: save checkpoint %s: %w", path, err)
+	}
 	if err = WriteCheckpoint(f, m, opt, extra); err != nil {
 		return err
 	}

@@ -39,6 +39,7 @@ func newRootCmd() *cobra.Command {
 		newTokenizerCmd(),
 		newClassifyCmd(),
 		newTrainCmd(),
+		newSampleCmd(),
 		newLangidCmd(),
 	)
 	return root
