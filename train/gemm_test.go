@@ -183,3 +183,28 @@ func TestVectorHelpers(t *testing.T) {
 		t.Fatalf("expf(0) = %g", got)
 	}
 }
+
+// TestSwiGLUKernels compares the SIMD SwiGLU forward and backward with the
+// portable code, including saturated inputs.
+func TestSwiGLUKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{3, 8, 19, 1000} {
+		a1, a3, dg := randSlice(r, n), randSlice(r, n), randSlice(r, n)
+		for i := range a1 {
+			a1[i] *= 6
+		}
+		a1[0], a1[n-1] = 120, -120
+		g1, g2 := make([]float32, n), make([]float32, n)
+		swigluRange(a1, a3, g1)
+		swigluRangeGo(a1, a3, g2)
+		d1a, d1b, d2a, d2b := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+		swigluBackRange(dg, a1, a3, d1a, d1b)
+		swigluBackRangeGo(dg, a1, a3, d2a, d2b)
+		for i := range g1 {
+			close := func(x, y float32) bool { return math.Abs(float64(x-y)) <= 1e-6*(1+math.Abs(float64(y))) }
+			if !close(g1[i], g2[i]) || !close(d1a[i], d2a[i]) || !close(d1b[i], d2b[i]) {
+				t.Fatalf("n=%d i=%d x=%g: simd (%g %g %g) portable (%g %g %g)", n, i, a1[i], g1[i], d1a[i], d1b[i], g2[i], d2a[i], d2b[i])
+			}
+		}
+	}
+}

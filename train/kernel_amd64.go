@@ -113,3 +113,33 @@ func vscale(x []float32, s float32) {
 		x[i] *= s
 	}
 }
+
+//go:noescape
+func swigluFwdAVX2(a1, a3, gate *float32, n8 int)
+
+//go:noescape
+func swigluBwdAVX2(dgate, a1, a3, da1, da3 *float32, n8 int)
+
+// swigluRange computes gate = silu(a1)·a3 on equal-length slices.
+func swigluRange(a1, a3, gate []float32) {
+	n8 := 0
+	if hasAVX2FMA && len(a1) >= 8 {
+		n8 = len(a1) / 8
+		_, _ = a3[len(a1)-1], gate[len(a1)-1]
+		swigluFwdAVX2(&a1[0], &a3[0], &gate[0], n8)
+	}
+	swigluRangeGo(a1[8*n8:], a3[8*n8:], gate[8*n8:])
+}
+
+// swigluBackRange computes da1 and da3 from dgate on equal-length slices.
+func swigluBackRange(dgate, a1, a3, da1, da3 []float32) {
+	n8 := 0
+	if hasAVX2FMA && len(a1) >= 8 {
+		n8 = len(a1) / 8
+		n := len(a1) - 1
+		_, _, _, _ = dgate[n], a3[n], da1[n], da3[n]
+		swigluBwdAVX2(&dgate[0], &a1[0], &a3[0], &da1[0], &da3[0], n8)
+	}
+	k := 8 * n8
+	swigluBackRangeGo(dgate[k:], a1[k:], a3[k:], da1[k:], da3[k:])
+}

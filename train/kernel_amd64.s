@@ -403,6 +403,129 @@ scaledone:
 	VZEROUPPER
 	RET
 
+// func swigluFwdAVX2(a1, a3, gate *float32, n8 int)
+// gate = a1·σ(a1)·a3 for 8·n8 elements.
+TEXT ·swigluFwdAVX2(SB), NOSPLIT, $0-32
+	MOVQ a1+0(FP), SI
+	MOVQ a3+8(FP), DI
+	MOVQ gate+16(FP), DX
+	MOVQ n8+24(FP), CX
+	VMOVUPS expc<>+32(SB), Y6
+	VMOVUPS expc<>+64(SB), Y7
+	VMOVUPS expc<>+128(SB), Y8
+	VMOVUPS expc<>+160(SB), Y9
+	VMOVUPS expc<>+192(SB), Y10
+	VMOVUPS expc<>+224(SB), Y11
+	VMOVUPS expc<>+256(SB), Y12
+	VMOVUPS expc<>+288(SB), Y13
+	VMOVUPS expc<>+320(SB), Y14
+	TESTQ CX, CX
+	JZ   fwddone
+fwdloop:
+	VMOVUPS (SI), Y5
+	VXORPS Y0, Y0, Y0
+	VSUBPS Y5, Y0, Y0
+	VMAXPS expc<>+0(SB), Y0, Y0
+	VMINPS expc<>+384(SB), Y0, Y0
+	VMULPS Y6, Y0, Y1
+	VROUNDPS $0, Y1, Y1
+	VMOVAPS Y0, Y2
+	VFNMADD231PS Y7, Y1, Y2
+	VFNMADD231PS expc<>+96(SB), Y1, Y2
+	VMOVAPS Y8, Y3
+	VFMADD213PS Y9, Y2, Y3
+	VFMADD213PS Y10, Y2, Y3
+	VFMADD213PS Y11, Y2, Y3
+	VFMADD213PS Y12, Y2, Y3
+	VFMADD213PS Y13, Y2, Y3
+	VMULPS Y2, Y2, Y4
+	VFMADD213PS Y2, Y4, Y3
+	VADDPS expc<>+320(SB), Y3, Y3
+	VCVTPS2DQ Y1, Y1
+	VPADDD expc<>+352(SB), Y1, Y1
+	VPSLLD $23, Y1, Y1
+	VMULPS Y1, Y3, Y3
+	VADDPS Y14, Y3, Y3
+	VDIVPS Y3, Y14, Y15
+	VMULPS Y5, Y15, Y15
+	VMULPS (DI), Y15, Y15
+	VMOVUPS Y15, (DX)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, DX
+	DECQ CX
+	JNZ  fwdloop
+fwddone:
+	VZEROUPPER
+	RET
+
+// func swigluBwdAVX2(dgate, a1, a3, da1, da3 *float32, n8 int)
+// da3 = g·a1·σ(a1), da1 = g·a3·σ(a1)·(1 + a1·(1−σ(a1))) for 8·n8 elements.
+TEXT ·swigluBwdAVX2(SB), NOSPLIT, $0-48
+	MOVQ dgate+0(FP), BX
+	MOVQ a1+8(FP), SI
+	MOVQ a3+16(FP), DI
+	MOVQ da1+24(FP), DX
+	MOVQ da3+32(FP), R8
+	MOVQ n8+40(FP), CX
+	VMOVUPS expc<>+32(SB), Y6
+	VMOVUPS expc<>+64(SB), Y7
+	VMOVUPS expc<>+128(SB), Y8
+	VMOVUPS expc<>+160(SB), Y9
+	VMOVUPS expc<>+192(SB), Y10
+	VMOVUPS expc<>+224(SB), Y11
+	VMOVUPS expc<>+256(SB), Y12
+	VMOVUPS expc<>+288(SB), Y13
+	VMOVUPS expc<>+320(SB), Y14
+	TESTQ CX, CX
+	JZ   bwddone
+bwdloop:
+	VMOVUPS (SI), Y5
+	VXORPS Y0, Y0, Y0
+	VSUBPS Y5, Y0, Y0
+	VMAXPS expc<>+0(SB), Y0, Y0
+	VMINPS expc<>+384(SB), Y0, Y0
+	VMULPS Y6, Y0, Y1
+	VROUNDPS $0, Y1, Y1
+	VMOVAPS Y0, Y2
+	VFNMADD231PS Y7, Y1, Y2
+	VFNMADD231PS expc<>+96(SB), Y1, Y2
+	VMOVAPS Y8, Y3
+	VFMADD213PS Y9, Y2, Y3
+	VFMADD213PS Y10, Y2, Y3
+	VFMADD213PS Y11, Y2, Y3
+	VFMADD213PS Y12, Y2, Y3
+	VFMADD213PS Y13, Y2, Y3
+	VMULPS Y2, Y2, Y4
+	VFMADD213PS Y2, Y4, Y3
+	VADDPS expc<>+320(SB), Y3, Y3
+	VCVTPS2DQ Y1, Y1
+	VPADDD expc<>+352(SB), Y1, Y1
+	VPSLLD $23, Y1, Y1
+	VMULPS Y1, Y3, Y3
+	VADDPS Y14, Y3, Y3
+	VDIVPS Y3, Y14, Y15
+	VMOVUPS (BX), Y0
+	VMULPS Y15, Y0, Y0
+	VMULPS Y5, Y0, Y1
+	VMOVUPS Y1, (R8)
+	VMULPS (DI), Y0, Y0
+	VSUBPS Y15, Y14, Y2
+	VMULPS Y5, Y2, Y2
+	VADDPS Y14, Y2, Y2
+	VMULPS Y2, Y0, Y0
+	VMOVUPS Y0, (DX)
+	ADDQ $32, BX
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, DX
+	ADDQ $32, R8
+	DECQ CX
+	JNZ  bwdloop
+bwddone:
+	VZEROUPPER
+	RET
+
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
 	MOVL eaxArg+0(FP), AX

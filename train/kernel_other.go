@@ -28,3 +28,9 @@ func vscale(x []float32, s float32) {
 		x[i] *= s
 	}
 }
+
+func swigluRange(a1, a3, gate []float32) { swigluRangeGo(a1, a3, gate) }
+
+func swigluBackRange(dgate, a1, a3, da1, da3 []float32) {
+	swigluBackRangeGo(dgate, a1, a3, da1, da3)
+}

@@ -146,25 +146,34 @@ func expf(x float32) float32 {
 // swigluForward computes gate = silu(a1)·a3.
 func swigluForward(a1, a3, gate []float32, rows, h int) {
 	parallelFor(rows, rowGrain, func(lo, hi int) {
-		for i := lo * h; i < hi*h; i++ {
-			x := a1[i]
-			gate[i] = x / (1 + expf(-x)) * a3[i]
-		}
+		swigluRange(a1[lo*h:hi*h], a3[lo*h:hi*h], gate[lo*h:hi*h])
 	})
+}
+
+// swigluRangeGo is the portable swigluRange.
+func swigluRangeGo(a1, a3, gate []float32) {
+	for i, x := range a1 {
+		gate[i] = x / (1 + expf(-x)) * a3[i]
+	}
 }
 
 // swigluBackward turns dgate into da1 and da3 (dgate may alias neither).
 // silu'(x) = σ(x)·(1 + x·(1−σ(x))).
 func swigluBackward(dgate, a1, a3, da1, da3 []float32, rows, h int) {
 	parallelFor(rows, rowGrain, func(lo, hi int) {
-		for i := lo * h; i < hi*h; i++ {
-			x := a1[i]
-			s := 1 / (1 + expf(-x))
-			g := dgate[i]
-			da3[i] = g * x * s
-			da1[i] = g * a3[i] * s * (1 + x*(1-s))
-		}
+		a, b := lo*h, hi*h
+		swigluBackRange(dgate[a:b], a1[a:b], a3[a:b], da1[a:b], da3[a:b])
 	})
+}
+
+// swigluBackRangeGo is the portable swigluBackRange.
+func swigluBackRangeGo(dgate, a1, a3, da1, da3 []float32) {
+	for i, x := range a1 {
+		s := 1 / (1 + expf(-x))
+		g := dgate[i]
+		da3[i] = g * x * s
+		da1[i] = g * a3[i] * s * (1 + x*(1-s))
+	}
 }
 
 // softmaxXent turns each row of logits into the gradient of the mean
