@@ -128,7 +128,7 @@ func ReadARPA(r io.Reader) (*Model, error) {
 		}
 		counts = append(counts, c)
 	}
-	bld, err := newBuilder(len(counts), counts)
+	bld, err := newBuilder(len(counts), counts, true)
 	if err != nil {
 		return nil, fail("bad header", err)
 	}
@@ -194,17 +194,23 @@ func ReadARPA(r io.Reader) (*Model, error) {
 				}
 				ids[j] = id
 			}
-			suf := -1
-			if prev.suffix >= 0 && slices.Equal(ids[1:n], prev.ids[1:n]) {
-				suf = prev.suffix
-			} else if suf = bld.suffixIndex(ids[:n]); suf < 0 {
-				return nil, fail(string(b), fmt.Errorf("perplexity: the suffix of this %d-gram is not in the model", n))
+			suf := prev.suffix
+			if suf < 0 || !slices.Equal(ids[1:n], prev.ids[1:n]) {
+				if suf, err = bld.ensureSuffix(ids[:n]); err != nil {
+					return nil, fail(string(b), err)
+				}
+			}
+			// KenLM refuses an n-gram whose context is not an n-gram: it
+			// could never be reached from a scoring state.
+			if n > 2 && !(prev.suffix >= 0 && slices.Equal(ids[:n-1], prev.ids[:n-1])) && bld.index(ids[:n-1]) < 0 {
+				return nil, fail(string(b), fmt.Errorf("perplexity: the context of every %d-gram should appear as a %d-gram", n, n-1))
 			}
 			if err := bld.addNGramAt(ids[:n], suf, prob, backoff); err != nil {
 				return nil, fail(string(b), err)
 			}
 			prev.remember(fs[1:n+1], ids[:n], suf)
 		}
+		bld.finishOrder(n)
 	}
 	for {
 		b, ok := next()
@@ -329,7 +335,7 @@ func (m *Model) ngrams(n int) []uint32 {
 		} else {
 			word, suf = t.top[i].word, t.top[i].suffix
 		}
-		if word == emptyWord {
+		if word == emptyWord || t.isBlank(i) {
 			continue
 		}
 		out = append(out, word)

@@ -3,6 +3,7 @@ package perplexity
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -32,6 +33,8 @@ func TestReadARPAErrors(t *testing.T) {
 		{"truncated-section", strings.Split(tinyARPA, "-0.4")[0], "arpa line 12: 2-grams section has 1 of 2 entries"},
 		{"no-end", strings.TrimSuffix(tinyARPA, "\\end\\\n"), "missing \\end\\"},
 		{"no-data", "hello\n", "no \\data\\ section"},
+		// A corrupt header must not make the reader allocate for it.
+		{"huge-declared-count", "\\data\\\nngram 1=101111111100\nngram 2=900000000000\n\n\\1-grams:\n-1\t<s>\t0\n", "1-grams section has 1 of 101111111100 entries"},
 		{"unknown-word", strings.Replace(tinyARPA, "<s> a", "<s> zz", 1), `arpa line 12: word "zz" is not a unigram`},
 		{"missing-section", strings.Replace(tinyARPA, "ngram 2=2", "ngram 2=2\nngram 3=1", 1), `arpa line 16: expected \3-grams:, got "\\end\\"`},
 		{"bad-prob", strings.Replace(tinyARPA, "-0.6\ta", "x\ta", 1), "arpa line 9: bad probability"},
@@ -52,15 +55,49 @@ func TestReadARPAErrors(t *testing.T) {
 	}
 }
 
-// TestReadARPAMissingSuffix: a 3-gram whose suffix 2-gram is absent is
-// rejected rather than silently unreachable.
-func TestReadARPAMissingSuffix(t *testing.T) {
+// withTrigram turns tinyARPA into a 3-gram model holding one trigram.
+func withTrigram(trigram string) string {
 	text := strings.Replace(tinyARPA, "ngram 2=2", "ngram 2=2\nngram 3=1", 1)
 	text = strings.Replace(text, "-0.4\ta </s>\n", "-0.4\ta </s>\t0\n", 1)
-	text = strings.Replace(text, "-0.2\t<s> a\n", "-0.2\t<s> a\t0\n", 1)
-	text = strings.Replace(text, "\\end\\", "\\3-grams:\n-0.1\t<s> a a\n\n\\end\\", 1)
-	_, err := ReadARPA(strings.NewReader(text))
-	if err == nil || !strings.Contains(err.Error(), "suffix of this 3-gram is not in the model") {
+	text = strings.Replace(text, "-0.2\t<s> a\n", "-0.2\t<s> a\t-0.05\n", 1)
+	return strings.Replace(text, "\\end\\", "\\3-grams:\n"+trigram+"\n\n\\end\\", 1)
+}
+
+// TestReadARPABlankSuffix: a 3-gram whose suffix 2-gram is missing stays
+// reachable, as in KenLM, through a blank "a a" whose probability is the
+// backed-off p(a) + b(a); the blank is neither counted nor written.
+func TestReadARPABlankSuffix(t *testing.T) {
+	m, err := ReadARPA(strings.NewReader(withTrigram("-0.1\t<s> a a")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(m.Counts()) != "[4 2 1]" {
+		t.Errorf("counts %v", m.Counts())
+	}
+	// p(a | <s>) = -0.2, then the trigram: p(a | <s> a) = -0.1.
+	if lp, _ := m.Score([]string{"a", "a"}, true, false); lp != float64(float32(-0.2))+float64(float32(-0.1)) {
+		t.Errorf("score %v, want -0.3", lp)
+	}
+	// Without <s>, "a a" backs off through the blank: p(a) + b(a).
+	a := State{}
+	var b, c State
+	id, _ := m.Index("a")
+	m.ScoreWord(&a, id, &b)
+	if got := m.ScoreWord(&b, id, &c); got != sum32(-0.6, -0.3) {
+		t.Errorf("p(a | a) = %v", got)
+	}
+	var buf bytes.Buffer
+	m.WriteARPA(&buf)
+	if strings.Contains(buf.String(), "\ta a\n") || !strings.Contains(buf.String(), "ngram 2=2\n") {
+		t.Errorf("blank written:\n%s", buf.String())
+	}
+}
+
+// TestReadARPAMissingContext: like KenLM, an n-gram whose context is not
+// an n-gram is an error.
+func TestReadARPAMissingContext(t *testing.T) {
+	_, err := ReadARPA(strings.NewReader(withTrigram("-0.1\ta a </s>")))
+	if err == nil || !strings.Contains(err.Error(), "context of every 3-gram should appear as a 2-gram") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -13,8 +13,10 @@ type builder struct {
 }
 
 // newBuilder sizes the tables from the declared counts (counts[0] is the
-// number of unigrams; it is only a capacity hint).
-func newBuilder(order int, counts []int) (*builder, error) {
+// number of unigrams; it is only a capacity hint). With lazy (counts read
+// from a file, not yet backed by entries) tables start small and grow, and
+// each order must be closed with finishOrder before the next one starts.
+func newBuilder(order int, counts []int, lazy bool) (*builder, error) {
 	if order < 1 || order > MaxOrder {
 		return nil, fmt.Errorf("perplexity: order %d outside 1..%d", order, MaxOrder)
 	}
@@ -23,16 +25,16 @@ func newBuilder(order int, counts []int) (*builder, error) {
 	}
 	m := &Model{
 		order:      order,
-		index:      newVocabIndex(counts[0] + 1),
-		words:      make([]string, 0, counts[0]+1),
-		uniProb:    make([]float32, 0, counts[0]+1),
-		uniBackoff: make([]float32, 0, counts[0]+1),
+		index:      newVocabIndex(min(counts[0]+1, initialSlots)),
+		words:      make([]string, 0, min(counts[0]+1, initialSlots)),
+		uniProb:    make([]float32, 0, min(counts[0]+1, initialSlots)),
+		uniBackoff: make([]float32, 0, min(counts[0]+1, initialSlots)),
 		bos:        emptyWord,
 		eos:        emptyWord,
 		unk:        emptyWord,
 	}
 	for n := 2; n <= order; n++ {
-		m.tables = append(m.tables, newTable(counts[n-1], n == order))
+		m.tables = append(m.tables, newTable(counts[n-1], n == order, lazy))
 	}
 	return &builder{m: m}, nil
 }
@@ -90,6 +92,63 @@ func (b *builder) index(ids []uint32) int {
 		cur = uint32(i)
 	}
 	return int(cur)
+}
+
+// finishOrder gives the table of order n its final size, once all its
+// entries are in and before any n-gram of order n+1 refers to them.
+func (b *builder) finishOrder(n int) {
+	if n >= 2 {
+		b.m.tables[n-2].finish()
+	}
+}
+
+// ensureSuffix returns the index of ids[1:] (the word id for a bigram),
+// inserting the suffixes that are missing as KenLM's probing loader does
+// (search_hashed.cc, FindLower and AdjustLower): each is a blank entry whose
+// probability is the backed-off one (the longest stored suffix's
+// probability plus the backoffs of the contexts in between, in float32) and
+// whose backoff is 0. Blanks keep longer n-grams reachable, are not
+// counted and are not written. They use the tables' slack (1.5 slots per
+// declared n-gram), as in KenLM.
+func (b *builder) ensureSuffix(ids []uint32) (int, error) {
+	n := len(ids)
+	cur := ids[n-1]
+	k := 1 // order of cur, the longest stored suffix of ids
+	for ; k < n-1; k++ {
+		i := b.m.tables[k-1].find(cur, ids[n-k-1])
+		if i < 0 {
+			break
+		}
+		cur = uint32(i)
+	}
+	if k == n-1 {
+		return int(cur), nil
+	}
+	var p float32
+	if k == 1 {
+		p = b.m.uniProb[cur]
+	} else {
+		p = b.m.tables[k-2].mid[cur].prob
+	}
+	for ; k < n-1; k++ {
+		// The blank is ids[n-k-1:], of order k+1; its context is
+		// ids[n-k-1:n-1].
+		if ci := b.index(ids[n-k-1 : n-1]); ci >= 0 {
+			if k == 1 {
+				p += b.m.uniBackoff[ci]
+			} else {
+				p += b.m.tables[k-2].mid[ci].backoff
+			}
+		}
+		t := &b.m.tables[k-1]
+		i, _, err := t.insert(cur, ids[n-k-1], p, 0)
+		if err != nil {
+			return 0, fmt.Errorf("perplexity: no room for the %d-gram suffixes missing from the file: %w", k+1, err)
+		}
+		t.markBlank(uint64(i))
+		cur = uint32(i)
+	}
+	return int(cur), nil
 }
 
 // addNGramAt adds an n-gram of order len(ids) >= 2 whose suffix is at

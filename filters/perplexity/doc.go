@@ -30,14 +30,16 @@
 // slots per word), each hit confirmed against the stored spelling. A Model
 // is immutable once built; all its methods are safe for concurrent use.
 //
-// # Limits
+// # ARPA files that are not lmplz's
 //
-// ReadARPA needs the suffix of every n-gram to be present (lmplz and
-// unpruned SRILM models have it) and reports the n-gram otherwise. It does
-// not insert KenLM's "blank" entries for n-grams whose context prefix is
-// missing (SRILM-pruned files), so on such files scores can differ from
-// KenLM's. KenLM's binary formats are not read: convert with KenLM or use
-// the ARPA file.
+// As KenLM's probing loader does, ReadARPA inserts a "blank" entry for
+// each missing suffix of an n-gram (files pruned by SRILM), with the
+// backed-off probability and backoff 0, so the longer n-gram stays
+// reachable; blanks are neither counted nor written back. An n-gram whose
+// context is not itself an n-gram is an error, as in KenLM. Tables grow as
+// entries arrive, so a corrupt header cannot make the reader allocate for
+// n-grams the file does not hold. KenLM's binary formats are not read:
+// convert with KenLM or use the ARPA file.
 //
 // # Training contract
 //

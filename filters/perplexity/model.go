@@ -48,15 +48,57 @@ type topSlot struct {
 // table is an open-addressing (linear probing) hash table of fixed capacity.
 // Exactly one of mid and top is used.
 type table struct {
-	mid  []slot
-	top  []topSlot
-	n    int // entries stored
-	size uint64
+	mid   []slot
+	top   []topSlot
+	n     int // entries stored, blanks included
+	size  uint64
+	final uint64 // size once all declared entries are in
+	// blank marks slots that hold no n-gram of the file: the missing
+	// suffixes KenLM also inserts (see builder.ensureSuffix). Nil when
+	// there are none.
+	blank  []uint64
+	blanks int
 }
 
-func newTable(entries int, top bool) table {
-	size := uint64(float64(entries)*probingMultiplier) + 1
-	t := table{size: size}
+func (t *table) isBlank(i uint64) bool {
+	return t.blank != nil && t.blank[i/64]&(1<<(i%64)) != 0
+}
+
+func (t *table) markBlank(i uint64) {
+	if t.blank == nil {
+		t.blank = make([]uint64, (t.size+63)/64)
+	}
+	t.blank[i/64] |= 1 << (i % 64)
+	t.blanks++
+}
+
+// tableSize is the number of slots for entries n-grams.
+func tableSize(entries int) uint64 {
+	return uint64(float64(entries)*probingMultiplier) + 1
+}
+
+// initialSlots bounds what a table allocates before its entries arrive,
+// so that a corrupt header declaring billions of n-grams fails on the
+// missing lines instead of exhausting memory.
+const initialSlots = 1 << 16
+
+// newTable returns a table for the declared number of entries. With lazy
+// it starts small and grows as entries arrive (see grow); finish gives it
+// its final size.
+func newTable(entries int, top, lazy bool) table {
+	final := tableSize(entries)
+	size := final
+	if lazy && size > initialSlots {
+		size = initialSlots
+	}
+	t := table{size: size, final: final}
+	t.alloc(size, top)
+	return t
+}
+
+func (t *table) alloc(size uint64, top bool) {
+	t.size = size
+	t.mid, t.top = nil, nil
 	if top {
 		t.top = make([]topSlot, size)
 		for i := range t.top {
@@ -68,8 +110,35 @@ func newTable(entries int, top bool) table {
 			t.mid[i].word = emptyWord
 		}
 	}
-	return t
 }
+
+// resize moves the entries into a table of size slots. Slot indices
+// change, so it must happen before any higher order refers to them.
+func (t *table) resize(size uint64) {
+	if size == t.size {
+		return
+	}
+	old := *t
+	t.alloc(size, old.top != nil)
+	t.n, t.blank, t.blanks = 0, nil, 0
+	for i := uint64(0); i < old.size; i++ {
+		at := -1
+		if old.mid != nil && old.mid[i].word != emptyWord {
+			s := old.mid[i]
+			at, _, _ = t.insertSlot(s.suffix, s.word, s.prob, s.backoff)
+		} else if old.top != nil && old.top[i].word != emptyWord {
+			s := old.top[i]
+			at, _, _ = t.insertSlot(s.suffix, s.word, s.prob, 0)
+		}
+		if at >= 0 && old.isBlank(i) {
+			t.markBlank(uint64(at))
+		}
+	}
+}
+
+// finish gives the table its final size: 1.5 slots per declared entry,
+// the slack KenLM also leaves for blanks.
+func (t *table) finish() { t.resize(t.final) }
 
 // bucket maps a key to its first probe position. The multiply spreads the
 // suffix (high half) and word (low half) over the high bits, which the
@@ -114,11 +183,19 @@ func (t *table) find(suffix, word uint32) int {
 }
 
 // insert adds (suffix, word) and returns its index and whether it was new.
-// It never grows the table: callers size it from the ARPA header.
+// A table below its final size doubles at the load KenLM's multiplier
+// gives (2/3); at its final size it fills up to one free slot.
 func (t *table) insert(suffix, word uint32, prob, backoff float32) (int, bool, error) {
+	if t.size < t.final && float64(t.n+1)*probingMultiplier >= float64(t.size) {
+		t.resize(min(2*t.size, t.final))
+	}
 	if uint64(t.n+1) >= t.size {
 		return 0, false, fmt.Errorf("perplexity: more n-grams than declared")
 	}
+	return t.insertSlot(suffix, word, prob, backoff)
+}
+
+func (t *table) insertSlot(suffix, word uint32, prob, backoff float32) (int, bool, error) {
 	i := t.bucket(suffix, word)
 	for {
 		var w, s uint32
@@ -147,7 +224,7 @@ func (t *table) insert(suffix, word uint32, prob, backoff float32) (int, bool, e
 }
 
 func (t *table) bytes() int64 {
-	return int64(len(t.mid))*16 + int64(len(t.top))*12
+	return int64(len(t.mid))*16 + int64(len(t.top))*12 + int64(len(t.blank))*8
 }
 
 // Model is a backoff n-gram language model held for fast queries. It is
@@ -172,11 +249,12 @@ func (m *Model) Order() int { return m.order }
 // VocabSize returns the number of words, <s>, </s> and <unk> included.
 func (m *Model) VocabSize() int { return len(m.words) }
 
-// Counts returns the number of n-grams of each order, unigrams first.
+// Counts returns the number of n-grams of each order, unigrams first (the
+// blank entries added for missing suffixes are not counted).
 func (m *Model) Counts() []int {
 	c := []int{len(m.words)}
 	for i := range m.tables {
-		c = append(c, m.tables[i].n)
+		c = append(c, m.tables[i].n-m.tables[i].blanks)
 	}
 	return c
 }

@@ -275,7 +275,7 @@ func TrainWithStats(r io.Reader, order int, opts TrainOptions) (*Model, *TrainSt
 		stats.Discounts[n-1] = d
 	}
 
-	b, err := newBuilder(order, stats.Counts)
+	b, err := newBuilder(order, stats.Counts, false)
 	if err != nil {
 		return nil, nil, err
 	}

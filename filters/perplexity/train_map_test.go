@@ -157,7 +157,7 @@ func trainMapRef(r io.Reader, order int, opts TrainOptions) (*Model, *TrainStats
 	for n := 2; n <= order; n++ {
 		stats.Counts[n-1] = len(counts[n-1])
 	}
-	b, err := newBuilder(order, stats.Counts)
+	b, err := newBuilder(order, stats.Counts, false)
 	if err != nil {
 		return nil, nil, err
 	}
