@@ -3,6 +3,8 @@ package train
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -198,7 +200,14 @@ func TestCheckUntied(t *testing.T) {
 		Sha string `json:"bin_sha256"`
 	}
 	if j, err := os.ReadFile("testdata/llama_check_tiny_T32_B2_untied.json"); err == nil && json.Unmarshal(j, &meta) == nil {
-		t.Logf("regenerated file sha256 recorded in the kit: %s", meta.Sha)
+		// Another torch or numpy build may round differently; the
+		// comparisons below are what must hold, so this is only reported.
+		sum := sha256.Sum256(b)
+		if got := hex.EncodeToString(sum[:]); got == meta.Sha {
+			t.Logf("regenerated file is byte-identical to the kit's (sha256 %s)", got)
+		} else {
+			t.Logf("regenerated file sha256 %s differs from the kit's %s", got, meta.Sha)
+		}
 	}
 	c, err := readCheck(bytes.NewReader(b))
 	if err != nil {
