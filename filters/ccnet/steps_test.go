@@ -1,11 +1,13 @@
 package ccnet
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/tokenmill/tokenmill/filters/perplexity"
 	"github.com/tokenmill/tokenmill/pipeline"
 )
 
@@ -55,12 +57,17 @@ func TestPerplexityStep(t *testing.T) {
 			t.Errorf("case %d: drop %q bucket %q pp %v", i, drop, d.Bucket, d.Perplexity)
 		}
 	}
-	// Prose scores lower than junk, and its bucket follows the cutoffs
-	// (sample: p30 101.6, p60 131.6).
+	// Prose scores lower than junk, and its bucket follows the cutoffs.
+	cb, _ := env().ReadFile("cutoffs.tsv")
+	cut, err := perplexity.ReadCutoffs(bytes.NewReader(cb))
+	if err != nil {
+		t.Fatal(err)
+	}
 	p := pipeline.Doc{Lang: "en", Text: prose}
 	drop, _ := s.Process(&p)
-	want := map[bool]string{true: "head", false: "middle"}[p.Perplexity < 101.6]
-	if p.Perplexity >= 131.6 {
+	pp := float64(p.Perplexity)
+	want := map[bool]string{true: "head", false: "middle"}[pp < cut["en"].P30]
+	if pp >= cut["en"].P60 {
 		want = "tail"
 	}
 	if p.Bucket != want || (drop != "") != (want == "tail") {

@@ -69,33 +69,52 @@ func udhr(file string) []string {
 	return out
 }
 
-// goDocs returns the package comments of the standard library's doc.go files.
+// goDocs returns the package comments of the standard library, one per
+// package (from doc.go where there is one, else from the first file that
+// has one).
 func goDocs() []string {
-	var files []string
+	byDir := map[string][]string{}
 	filepath.WalkDir(filepath.Join(*goroot, "src"), func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && d.Name() == "doc.go" && !strings.Contains(p, "testdata") && !strings.Contains(p, "/vendor/") {
-			files = append(files, p)
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") &&
+			!strings.Contains(p, "testdata") && !strings.Contains(p, "/vendor/") {
+			byDir[filepath.Dir(p)] = append(byDir[filepath.Dir(p)], p)
 		}
 		return nil
 	})
-	sort.Strings(files)
+	var dirs []string
+	for d := range byDir {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
 	var out []string
-	for _, f := range files {
-		fs := token.NewFileSet()
-		af, err := parser.ParseFile(fs, f, nil, parser.ParseComments|parser.PackageClauseOnly)
-		if err != nil || af.Doc == nil {
-			continue
-		}
-		var paras []string
-		for _, p := range strings.Split(af.Doc.Text(), "\n\n") {
-			// Keep prose paragraphs; drop code blocks and headings.
-			if strings.HasPrefix(p, "\t") || strings.HasPrefix(p, " ") || strings.HasPrefix(p, "#") || len(p) < 80 {
+	for _, dir := range dirs {
+		files := byDir[dir]
+		sort.Slice(files, func(i, j int) bool {
+			// doc.go first, then by name.
+			di, dj := filepath.Base(files[i]) == "doc.go", filepath.Base(files[j]) == "doc.go"
+			if di != dj {
+				return di
+			}
+			return files[i] < files[j]
+		})
+		for _, f := range files {
+			fs := token.NewFileSet()
+			af, err := parser.ParseFile(fs, f, nil, parser.ParseComments|parser.PackageClauseOnly)
+			if err != nil || af.Doc == nil {
 				continue
 			}
-			paras = append(paras, strings.Join(strings.Fields(p), " "))
-		}
-		if len(paras) >= 2 {
-			out = append(out, strings.Join(paras, "\n"))
+			var paras []string
+			for _, p := range strings.Split(af.Doc.Text(), "\n\n") {
+				// Keep prose paragraphs; drop code blocks and headings.
+				if strings.HasPrefix(p, "\t") || strings.HasPrefix(p, " ") || strings.HasPrefix(p, "#") || len(p) < 80 {
+					continue
+				}
+				paras = append(paras, strings.Join(strings.Fields(p), " "))
+			}
+			if len(paras) >= 2 {
+				out = append(out, strings.Join(paras, "\n"))
+			}
+			break
 		}
 	}
 	return out
@@ -199,8 +218,8 @@ func main() {
 		}
 	}
 	r.Shuffle(len(pages), func(i, j int) { pages[i], pages[j] = pages[j], pages[i] })
-	if len(pages) > 330 {
-		pages = pages[:330]
+	if len(pages) > 600 {
+		pages = pages[:600]
 	}
 	var texts []string
 	for _, p := range pages {

@@ -90,7 +90,7 @@ func main() {
 		log.Fatal(err)
 	}
 	opts := wikiref.DefaultOptions()
-	opts.Dim, opts.Epoch, opts.Bucket, opts.Seed = 16, 25, 0, 1
+	opts.Dim, opts.Epoch, opts.Bucket, opts.Seed = 8, 25, 0, 1
 	m, err := wikiref.Train(lab, opts)
 	if err != nil {
 		log.Fatal(err)
