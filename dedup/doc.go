@@ -14,15 +14,18 @@
 // FlatHashSet.add does with one document's array of hashes: a line repeated
 // only inside one page keeps its first copy. Mode [KeepFirst] keeps the first
 // copy in the group's input order (lowest shard, then document position,
-// then line) and removes all others, so a page crawled twice survives once.
+// then line) and removes all others, so a page crawled twice survives once;
+// it is what CCNet's dedup.deduplicate does over one stream. Both modes are
+// checked against CCNet's own code (testdata/ccnet_dedup.py).
 //
 // # Contracts
 //
 //   - Decisions never depend on the order in which shards are observed:
 //     records are sorted by (key, shard, position) before anything is
 //     decided, and "first" means lowest (shard, position).
-//   - Memory holds 16 bytes per (document, distinct line) record plus 16
-//     bytes per document for the document index; above the cap the records
+//   - Memory holds 16 bytes per (document, distinct line) record plus a
+//     document index (ID hash to position, ~40 bytes per document with the
+//     map's overhead, not spilled); above the cap the records
 //     of a shard are sorted and written as a run under the temp folder, and
 //     Seal merges the runs. The results of Seal (the keys seen in two or
 //     more documents) stay in memory.
