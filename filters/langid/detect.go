@@ -130,6 +130,10 @@ var oneLanguage = map[int]string{
 	scTelugu: "te", scHan: "zh", scKana: "ja",
 }
 
+// unspacedScripts are written without spaces between words.
+var unspacedScripts = []*unicode.RangeTable{unicode.Han, unicode.Hiragana, unicode.Katakana,
+	unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan}
+
 func scriptOf(r rune) int {
 	if r < 0x250 {
 		return scLatin
@@ -187,12 +191,17 @@ func (d *Detector) analyze(text string) *analysis {
 		if tok == "" {
 			continue
 		}
-		n, letters, digits, upperAfterLower, prevLower := 0, 0, 0, 0, false
+		n, letters, digits, upperAfterLower, prevLower, unspaced := 0, 0, 0, 0, false, false
 		for _, r := range tok {
 			n++
 			switch {
+			case unicode.In(r, unicode.Mn, unicode.Mc):
+				letters++ // vowel signs and marks of Indic, Arabic, Thai words
 			case unicode.IsLetter(r):
 				letters++
+				if r >= 0xE00 && unicode.In(r, unspacedScripts...) {
+					unspaced = true
+				}
 				up := unicode.IsUpper(r)
 				if up && prevLower {
 					upperAfterLower++
@@ -202,15 +211,17 @@ func (d *Detector) analyze(text string) *analysis {
 				digits++
 			}
 		}
+		// Scripts written without spaces make long tokens of whole phrases.
+		long := n > 30 && !unspaced
 		switch {
 		case letters == 0:
 			// Numbers and symbols: neither words nor junk.
-		case digits == 0 && n <= 30 && upperAfterLower <= 1 && float64(letters) >= 0.8*float64(n):
+		case digits == 0 && !long && upperAfterLower <= 1 && float64(letters) >= 0.8*float64(n):
 			a.wordChars += n
 		default:
 			a.junkChars += n
 		}
-		if digits > 0 || n > 30 || upperAfterLower > 1 {
+		if digits > 0 || long || upperAfterLower > 1 {
 			// Junk-shaped tokens do not vote for a language.
 			for _, r := range tok {
 				if unicode.IsLetter(r) {
@@ -426,7 +437,8 @@ func (d *Detector) Detect(text string) Result {
 		}
 	}
 	share := float64(a.letters[script]) / float64(a.nLetters)
-	if script == scHan && a.letters[scKana] > 0 {
+	if (script == scHan || script == scKana) && a.letters[scKana] > 0 {
+		// Japanese mixes kanji and kana.
 		script = scKana
 		share = float64(a.letters[scHan]+a.letters[scKana]) / float64(a.nLetters)
 	}

@@ -23,6 +23,12 @@ func TestDecisions(t *testing.T) {
 		{"german", strings.Repeat(german, 3), "de", "words", 0.9, 1},
 		{"greek script", "Όλοι οι άνθρωποι γεννιούνται ελεύθεροι και ίσοι στην αξιοπρέπεια και τα δικαιώματα.", "el", "script", 0.9, 1},
 		{"no letters", "12345 67.89 -- ++", "", "empty", 0, 0},
+		// Scripts without spaces and scripts with vowel signs are words too.
+		{"chinese", "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。", "zh", "script", 0.9, 1},
+		{"japanese", "すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。", "ja", "script", 0.9, 1},
+		{"thai", "เราทุกคนเกิดมาอย่างอิสระ เราทุกคนมีความคิดและความเข้าใจเป็นของเราเอง", "th", "script", 0.9, 1},
+		{"hindi", "सभी मनुष्यों को गौरव और अधिकारों के मामले में जन्मजात स्वतन्त्रता और समानता प्राप्त है।", "hi", "lingua", 0.5, 1},
+		{"arabic", "يولد جميع الناس أحرارًا متساوين في الكرامة والحقوق. وقد وهبوا عقلاً وضميرًا", "ar", "lingua", 0.5, 1},
 		{"base64", "QUxsIGh1bWFuIGJlaW5ncyBhcmUgYm9ybiBmcmVlIGFuZCBlcXVhbCBpbiBkaWduaXR5IGFuZCByaWdodHMu", "", "", 0, 0.1},
 		// Half German, half English: mixing, not a language.
 		{"mixed", strings.Repeat(german+english, 2), "", "", 0, 0.49},
