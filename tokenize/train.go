@@ -122,6 +122,11 @@ type bpeTrainer struct {
 	pending []int32
 	heap    []heapEntry
 	final   []scoredPiece
+
+	nCached int     // symbols in spm's symbols_cache_: characters and live pairs
+	resets  []int32 // symbols whose count was invalidated since the last window update
+	dirty   []int32 // self pairs in the window whose count was invalidated
+	freqBuf []int64
 }
 
 type charCount struct {
@@ -148,8 +153,16 @@ type trainSym struct {
 	positions   []uint64
 	recompute   bool
 	pending     bool
-	active      bool
+	active      bool // not yet accepted or dropped as a duplicate
 	isUnk       bool
+	// For pairs of a symbol with itself ("aa"), whose counts depend on when
+	// they are recomputed (see computeFreq): membership of spm's window of
+	// active symbols, and bookkeeping to recompute them when spm does.
+	self     bool
+	inCache  bool
+	inWindow bool
+	dirty    bool
+	listed   bool
 }
 
 func (t *bpeTrainer) text(id int32) []byte {
@@ -555,6 +568,7 @@ func (t *bpeTrainer) charSymbol(c rune) int32 {
 	t.arena = utf8.AppendRune(t.arena, c)
 	t.syms = append(t.syms, trainSym{left: -1, right: -1, off: off, blen: uint16(len(t.arena) - int(off)), nchars: 1, freq: freq, isUnk: c == unkChar})
 	t.charSym[c] = id
+	t.nCached++
 	return id
 }
 
@@ -579,14 +593,15 @@ func (t *bpeTrainer) pairSymbol(l, r int32) int32 {
 	off := uint32(len(t.arena))
 	t.arena = append(t.arena, t.scratch...)
 	t.syms = append(t.syms, trainSym{left: l, right: r, off: off, blen: uint16(len(t.scratch)),
-		nchars: t.syms[l].nchars + t.syms[r].nchars, recompute: true, active: true})
+		nchars: t.syms[l].nchars + t.syms[r].nchars, recompute: true, active: true, self: l == r, inCache: true})
 	t.cache[k] = id
+	t.nCached++
 	return id
 }
 
 func (t *bpeTrainer) computeFreq(id int32) {
 	s := &t.syms[id]
-	if !s.recompute {
+	if !s.recompute && s.freq > 0 { // spm recomputes whenever the count is 0
 		return
 	}
 	s.freq = 0
@@ -623,6 +638,10 @@ func (t *bpeTrainer) addNewPair(sid, l, r int) {
 	}
 	s := &t.syms[id]
 	s.positions = append(s.positions, encodePos(sid, l, r))
+	s.inWindow = true
+	if s.self && (s.recompute || s.freq == 0) {
+		t.markDirty(id)
+	}
 	if !s.pending {
 		s.pending = true
 		t.pending = append(t.pending, id)
@@ -636,9 +655,107 @@ func (t *bpeTrainer) resetFreq(sid, l, r int, best int32) {
 	seq := t.seq(sid)
 	id := t.pairSymbol(seq[l], seq[r])
 	if id >= 0 && id != best {
-		// Lazily: its queue entry is recomputed when it reaches the top.
-		t.syms[id].recompute = true
+		// Lazily: its queue entry is recomputed when it reaches the top,
+		// or at the next window update, or (self pairs in the window) at
+		// the next iteration, when spm would recompute it.
+		s := &t.syms[id]
+		s.recompute = true
+		if !s.listed {
+			s.listed = true
+			t.resets = append(t.resets, id)
+		}
+		if s.self && s.inWindow {
+			t.markDirty(id)
+		}
 	}
+}
+
+func (t *bpeTrainer) markDirty(id int32) {
+	if s := &t.syms[id]; !s.dirty {
+		s.dirty = true
+		t.dirty = append(t.dirty, id)
+	}
+}
+
+// uncache is symbols_cache_.erase plus active_symbols_.erase.
+func (t *bpeTrainer) uncache(id int32) {
+	s := &t.syms[id]
+	delete(t.cache, symPairKey(s.left, s.right))
+	if s.inCache {
+		s.inCache = false
+		t.nCached--
+	}
+	s.active = false
+	s.inWindow = false
+}
+
+// updateWindow is spm's UpdateActiveSymbols, kept for its side effects on
+// self pairs: every invalidated count in the cache is recomputed, and the
+// window becomes the max(1000, 5% of the cache) most frequent pairs.
+func (t *bpeTrainer) updateWindow() {
+	for _, id := range t.resets {
+		s := &t.syms[id]
+		s.listed = false
+		if s.inCache && s.active && s.recompute {
+			t.computeFreq(id)
+			t.push(heapEntry{s.freq, id})
+		}
+	}
+	t.resets = t.resets[:0]
+	freqs := t.freqBuf[:0]
+	for i := range t.syms {
+		s := &t.syms[i]
+		if s.left >= 0 && s.inCache {
+			if s.freq == 0 {
+				t.computeFreq(int32(i))
+			}
+			freqs = append(freqs, s.freq)
+		}
+	}
+	t.freqBuf = freqs
+	size := min(max(1000, int(float32(t.nCached)*0.05)), len(freqs))
+	if size == 0 {
+		return
+	}
+	cutoff := kthLargest(freqs, size)
+	for i := range t.syms {
+		s := &t.syms[i]
+		if s.self && s.inCache {
+			s.inWindow = s.freq >= cutoff
+		}
+	}
+}
+
+// kthLargest returns the k-th largest value (1-based) of v, reordering v.
+func kthLargest(v []int64, k int) int64 {
+	lo, hi := 0, len(v)-1
+	k--
+	for lo < hi {
+		p := v[(lo+hi)/2]
+		i, j := lo, hi
+		for i <= j {
+			for v[i] > p {
+				i++
+			}
+			for v[j] < p {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return v[k]
+		}
+	}
+	return v[k]
 }
 
 func nextIndex(seq []int32, i int) int {
@@ -720,6 +837,18 @@ func (t *bpeTrainer) train() {
 	vocab := t.opts.VocabSize - len(t.meta) - len(t.required)
 	dup := map[string]struct{}{}
 	for len(t.final) < vocab {
+		if len(t.final)%100 == 0 {
+			t.updateWindow()
+		}
+		for _, id := range t.dirty {
+			s := &t.syms[id]
+			s.dirty = false
+			if s.active && s.inWindow && (s.recompute || s.freq == 0) {
+				t.computeFreq(id)
+				t.push(heapEntry{s.freq, id})
+			}
+		}
+		t.dirty = t.dirty[:0]
 		best := int32(-1)
 		for len(t.heap) > 0 {
 			e := t.pop()
@@ -738,11 +867,9 @@ func (t *bpeTrainer) train() {
 		if best < 0 {
 			break
 		}
-		bs := &t.syms[best]
 		text := string(t.text(best))
 		if _, seen := dup[text]; seen {
-			delete(t.cache, symPairKey(bs.left, bs.right))
-			bs.active = false
+			t.uncache(best)
 			continue
 		}
 		dup[text] = struct{}{}
@@ -774,10 +901,8 @@ func (t *bpeTrainer) accept(best int32) {
 		t.addNewPair(sid, prev, l)
 		t.addNewPair(sid, l, next)
 	}
-	bs := &t.syms[best]
-	delete(t.cache, symPairKey(bs.left, bs.right))
-	bs.active = false
-	bs.positions = nil
+	t.uncache(best)
+	t.syms[best].positions = nil
 }
 
 // save is TrainerInterface::Serialize: meta pieces at their ids, learned
