@@ -82,6 +82,8 @@ func lmMapLines(r io.Reader, w io.Writer, threads int, fn func(line string, n in
 		wg.Wait()
 		for i := range lines {
 			if errs[i] != nil {
+				// Keep the results before the failing line.
+				out.Flush()
 				return errs[i]
 			}
 			out.WriteString(results[i])
