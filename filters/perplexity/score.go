@@ -72,8 +72,8 @@ func (m *Model) ScoreWord(in *State, w uint32, out *State) float32 {
 	return p
 }
 
-// Score returns log10 p(pieces) and the number of pieces that are not in
-// the vocabulary (scored as <unk>). With bos the context starts as <s>; with
+// Score returns log10 p(pieces) and the number of pieces scored as <unk>
+// (those not in the vocabulary, and <unk> itself, as KenLM's query counts). With bos the context starts as <s>; with
 // eos the probability of </s> is included. Both true is KenLM's query and
 // Python's Model.score(s) default; both false is query -n. Per-word values
 // are float32 as in KenLM and their total is added in float64, so it matches
@@ -89,6 +89,8 @@ func (m *Model) Score(pieces []string, bos, eos bool) (log10 float64, oov int) {
 		id := m.index.lookup(m.words, p)
 		if id == emptyWord {
 			id = m.unk
+		}
+		if id == m.unk { // a literal <unk> counts too, as in KenLM's query
 			oov++
 		}
 		log10 += float64(m.ScoreWord(&st[cur], id, &st[1-cur]))
@@ -124,6 +126,8 @@ func (m *Model) ScoreLine(line string, bos, eos bool) (log10 float64, tokens, oo
 		id := m.index.lookup(m.words, line[i:j])
 		if id == emptyWord {
 			id = m.unk
+		}
+		if id == m.unk {
 			oov++
 		}
 		tokens++

@@ -106,6 +106,12 @@ func TestScoreWordBackoff(t *testing.T) {
 	if got := lm.ScoreWord(&b, id("▁the"), &a); got != -1.7850692 {
 		t.Errorf("p(▁the | <s> <unk>) = %v", got)
 	}
+	// A literal <unk> is scored and counted like an unknown piece.
+	lp1, oov1 := lm.Score([]string{"▁the", UNK, "▁the"}, true, true)
+	lp2, oov2 := lm.Score([]string{"▁the", "zzz", "▁the"}, true, true)
+	if lp1 != lp2 || oov1 != 1 || oov2 != 1 {
+		t.Errorf("literal <unk>: %v %d, unknown piece: %v %d", lp1, oov1, lp2, oov2)
+	}
 }
 
 func sum32(a, b float32) float32 { return a + b }
