@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tokenmill/tokenmill/pipeline/internal/invariants"
 	"github.com/tokenmill/tokenmill/pipeline/manifest"
 	"github.com/tokenmill/tokenmill/pipeline/storage"
 )
@@ -292,6 +293,7 @@ func (b *Build) runGroup(ctx context.Context, sp *SourcePlan, ss *SourceStats, g
 	p := b.newPass(sp, sp.Steps, ss)
 	defer p.close()
 	var mu sync.Mutex
+	var ids sync.Map // invariants: IDs are unique within a source's group
 	return b.eachShard(ctx, g0, g1, pending, func(ctx context.Context, idx int) error {
 		in := sp.Inputs[idx]
 		sink, err := b.Sink.Open(ctx, sp.Name, in)
@@ -299,6 +301,11 @@ func (b *Build) runGroup(ctx context.Context, sp *SourcePlan, ss *SourceStats, g
 			return err
 		}
 		err = p.runShard(ctx, in, func(d *Doc) error {
+			if invariants.Enabled {
+				if prev, dup := ids.LoadOrStore(d.ID, in.URL); dup {
+					panic(fmt.Sprintf("pipeline: invariant: document ID %q in %s and in %s", d.ID, prev, in.URL))
+				}
+			}
 			ss.dout.Add(1)
 			ss.bout.Add(int64(len(d.Text)))
 			ss.toks.Add(int64(len(d.Tokens)))

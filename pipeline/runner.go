@@ -7,6 +7,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/tokenmill/tokenmill/pipeline/internal/invariants"
 )
 
 // batchSize is the number of documents handed to a worker at once: large
@@ -34,6 +36,7 @@ type pass struct {
 }
 
 type batch struct {
+	seq   int // position of the batch in its shard, for the order invariant
 	docs  []*Doc
 	drops map[string]int64
 	err   error
@@ -113,8 +116,11 @@ func (p *pass) runShard(ctx context.Context, in Input, emit func(*Doc) error) er
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(order)
+		seq := 0
 		cur := &batch{done: make(chan struct{})}
 		send := func() bool {
+			cur.seq = seq
+			seq++
 			select {
 			case order <- cur:
 			case <-ctx.Done():
@@ -146,8 +152,15 @@ func (p *pass) runShard(ctx context.Context, in Input, emit func(*Doc) error) er
 		readErr <- r.Close()
 	}()
 	var firstErr error
+	next := 0
 	for b := range order {
 		<-b.done
+		if invariants.Enabled {
+			if b.seq != next && b.err == nil && firstErr == nil {
+				panic(fmt.Sprintf("pipeline: invariant: shard %s: batch %d emitted in place of %d", in.URL, b.seq, next))
+			}
+			next++
+		}
 		if firstErr != nil {
 			continue
 		}
