@@ -1,31 +1,41 @@
 // Package tokenize is a SentencePiece-compatible tokenizer in pure Go: it
 // reads and writes SentencePiece .model files (ModelProto), encodes and
 // decodes with BPE and Unigram models exactly as SentencePiece 0.1.97 does,
-// and trains BPE models with LLaMA's options.
+// and trains BPE models as spm_train 0.1.97 does.
 //
 // # Contracts
 //
-//   - [Parse] and [Load] accept any ModelProto that SentencePiece accepts for
+//   - [Parse] and [Load] accept the ModelProto files SentencePiece writes for
 //     the bpe and unigram model types. Fields the package does not interpret
 //     are kept, and [Model.Marshal] of a parsed model returns the parsed
 //     bytes unchanged. The protobuf wire format is decoded by hand; the
 //     package needs no protobuf module.
 //   - [Model.Encode] returns the ids that spm_encode --output_format=id and
 //     python's sp.encode return for the same text: the model's normalizer
-//     (identity, or nmt_nfkc and other rules through precompiled_charsmap),
-//     the dummy prefix, whitespace escaping to U+2581, user-defined and
-//     unused pieces, byte fallback (<0xNN>) and the merging of adjacent
-//     unknown pieces into one <unk>. No BOS or EOS is added. A Model is
-//     immutable and safe for concurrent use.
+//     (identity, or nmt_nfkc and any other rule set through its
+//     precompiled_charsmap), remove_extra_whitespaces, the dummy prefix,
+//     whitespace escaping to U+2581, user-defined and unused pieces, byte
+//     fallback (<0xNN>) and the merging of adjacent unknown pieces into one
+//     <unk>. No BOS or EOS is added. A Model is immutable after loading and
+//     safe for concurrent use; each goroutine's encoder state (buffers and,
+//     for BPE models, a cache of recent words) comes from a pool.
 //   - [Model.Decode] is SentencePiece's Decode. decode(encode(x)) == x holds
 //     for valid UTF-8 x with a byte-fallback BPE model whose normalizer is
 //     identity with the dummy prefix and without whitespace removal (LLaMA's
 //     setup), except that a literal U+2581 in x comes back as a space.
-//     Models without byte fallback lose unknown characters (they decode as
-//     " ⁇ "); models that remove extra whitespace or normalize (nmt_nfkc)
-//     lose what the normalizer removes.
-//   - [TrainBPE] follows spm_train's BPE algorithm and writes a model that
-//     spm_encode loads.
+//     Malformed UTF-8 comes back with U+FFFD for each bad byte. Models
+//     without byte fallback lose unknown characters (they decode as " ⁇ ");
+//     models that remove extra whitespace or normalize (nmt_nfkc) lose what
+//     the normalizer removes.
+//   - [TrainBPE] follows spm_train 0.1.97's BPE trainer (alphabet by
+//     character coverage, whitespace-split words, most frequent pair first,
+//     its way of counting overlapping pairs such as "aaa") and writes a model
+//     that spm_encode loads. On the reference kit's 5 MB text it reproduces
+//     spm_train's 8000 pieces, scores and specs exactly. spm_train picks each
+//     merge from a window of candidates refreshed every 100 merges; TrainBPE
+//     keeps all candidates in a priority queue, which can order a few
+//     equal-count pieces differently on large inputs (the set of pieces was
+//     the same on 20 MiB with 32000 pieces).
 //
 // The package must not depend on the pipeline: it is a library any Go
 // program can import.

@@ -19,6 +19,7 @@ const (
 	Char    ModelType = 4
 )
 
+// String is the name spm_train's --model_type uses.
 func (t ModelType) String() string {
 	switch t {
 	case Unigram:
@@ -46,6 +47,7 @@ const (
 	Byte        PieceType = 6
 )
 
+// String is the lower-case name of the type in sentencepiece_model.proto.
 func (t PieceType) String() string {
 	switch t {
 	case Normal:
