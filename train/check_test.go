@@ -167,6 +167,10 @@ func TestCheckTied(t *testing.T) {
 		t.Fatalf("unexpected file: %+v batch %d", c.cfg, c.batch)
 	}
 	runCheck(t, c)
+	// The same with the classifier in uneven chunks of 7 rows.
+	defer func(n int) { clsChunkFloats = n }(clsChunkFloats)
+	clsChunkFloats = 7 * c.cfg.Vocab
+	t.Run("chunked-classifier", func(t *testing.T) { runCheck(t, c) })
 }
 
 // systemPython returns Debian's interpreter when it has torch and numpy (a

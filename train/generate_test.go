@@ -10,6 +10,7 @@ import (
 // of one sequence.
 func fullLogits(m *Model, seq []int32) []float32 {
 	a := m.ensureActs(1, len(seq))
+	clear(a.targets)
 	copy(a.tokens, seq)
 	m.trunk(a)
 	c := m.cfg

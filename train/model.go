@@ -153,6 +153,10 @@ func (m *Model) Tensor(name string) []float32 {
 // ZeroGrad clears the gradients; Backward accumulates into them.
 func (m *Model) ZeroGrad() { clear(m.Grads) }
 
+// clsChunkFloats bounds the logits held at once (a variable so tests can
+// force many chunks).
+var clsChunkFloats = 72 << 20
+
 // activations keeps what the backward pass needs from the forward pass, for
 // one batch shape.
 type activations struct {
@@ -172,7 +176,10 @@ type activations struct {
 	gate    [][]float32
 	xnF     []float32
 	rstdF   []float32
-	logits  []float32 // [N, V]; the loss gradient after a forward with targets
+	logits  []float32 // [clsRows, V]: one chunk of logits, then of their gradient
+	clsRows int
+	dxnF    []float32 // dL/dxnF, [N, d], computed by Forward
+	gOut    []float32 // dL/dWcls, [V, d], added to Grads by Backward
 	rowLoss []float64
 	seqLoss []float64
 	ready   bool // a forward with targets ran and backward may follow
@@ -200,7 +207,8 @@ func (m *Model) ensureActs(B, T int) *activations {
 		x: make([][]float32, L+1), h: mk(N * d), xn1: mk(N * d), xn2: mk(N * d), rstd1: mk(N), rstd2: mk(N),
 		q: mk(N * d), k: mk(N * d), v: mk(N * d), att: mk(N * d), probs: mk(B * H * T * T),
 		a1: mk(N * h), a3: mk(N * h), gate: mk(N * h),
-		xnF: make([]float32, N*d), rstdF: make([]float32, N), logits: make([]float32, N*c.Vocab),
+		xnF: make([]float32, N*d), rstdF: make([]float32, N), dxnF: make([]float32, N*d),
+		gOut: make([]float32, c.Vocab*d),
 		rowLoss: make([]float64, N), seqLoss: make([]float64, B),
 		dx: make([]float32, N*d), dh: make([]float32, N*d), dxn: make([]float32, N*d),
 		dq: make([]float32, N*d), dk: make([]float32, N*d), dv: make([]float32, N*d), datt: make([]float32, N*d),
@@ -209,6 +217,13 @@ func (m *Model) ensureActs(B, T int) *activations {
 	for i := range a.x {
 		a.x[i] = make([]float32, N*d)
 	}
+	// The classifier runs in chunks of rows so that the logits of a large
+	// batch never exist at once (B·T×V floats: 1 GB for stories15M at batch
+	// 32). Each chunk repacks the classifier weights, which cost ~10% of a
+	// stories15M step with 16 M-float chunks, so chunks are large: batch 8
+	// (2048×32000 = 65.5 M floats) still runs in one.
+	a.clsRows = max(1, min(N, clsChunkFloats/c.Vocab))
+	a.logits = make([]float32, a.clsRows*c.Vocab)
 	m.act = a
 	return a
 }
@@ -247,10 +262,7 @@ func (m *Model) Forward(inputs, targets [][]int32) (float64, error) {
 		copy(a.targets[b*T:], targets[b])
 	}
 	m.trunk(a)
-	c := m.cfg
-	N, d := B*T, c.Dim
-	gemm(false, true, N, c.Vocab, d, a.xnF, d, m.p.out, d, a.logits, c.Vocab, false)
-	softmaxXent(a.logits, a.targets, a.rowLoss, N, c.Vocab)
+	m.classify(a)
 	var total float64
 	for b := range B {
 		var s float64
@@ -261,7 +273,26 @@ func (m *Model) Forward(inputs, targets [][]int32) (float64, error) {
 		total += s
 	}
 	a.ready = true
-	return total / float64(N), nil
+	return total / float64(B*T), nil
+}
+
+// classify computes the per-row losses and, chunk by chunk of rows, the
+// classifier's gradients: dL/dxnF into a.dxnF and dL/dWcls into a.gOut.
+// Doing the backward work here, while a chunk of logits is hot, is what lets
+// the logits be discarded.
+func (m *Model) classify(a *activations) {
+	c := m.cfg
+	N, d, V := a.B*a.T, c.Dim, c.Vocab
+	clear(a.gOut)
+	for r0 := 0; r0 < N; r0 += a.clsRows {
+		rc := min(a.clsRows, N-r0)
+		L := a.logits[:rc*V]
+		xn := a.xnF[r0*d:]
+		gemm(false, true, rc, V, d, xn, d, m.p.out, d, L, V, false)
+		softmaxXent(L, a.targets[r0:r0+rc], a.rowLoss[r0:r0+rc], rc, V, N)
+		gemm(false, false, rc, d, V, L, V, m.p.out, d, a.dxnF[r0*d:], d, false)
+		gemm(true, false, V, d, rc, L, V, xn, d, a.gOut, d, true)
+	}
 }
 
 // SequenceLosses returns the mean loss of each sequence of the last Forward,
@@ -342,11 +373,15 @@ func (m *Model) Backward() error {
 	a.ready = false
 	c := m.cfg
 	N, d, V, L := a.B*a.T, c.Dim, c.Vocab, c.NLayers
-	// Classifier: logits now holds dL/dlogits.
-	gemm(false, false, N, d, V, a.logits, V, m.p.out, d, a.dxn, d, false)
-	gemm(true, false, V, d, N, a.logits, V, a.xnF, d, m.g.out, d, true)
+	// Classifier: Forward left its gradients in a.gOut and a.dxnF.
+	parallelFor(V*d, 1<<14, func(lo, hi int) {
+		g, s := m.g.out[lo:hi], a.gOut[lo:hi]
+		for i, v := range s {
+			g[i] += v
+		}
+	})
 	clear(a.dx)
-	rmsnormBackward(a.dxn, a.x[L], m.p.norm, a.rstdF, a.dx, m.g.norm, N, d)
+	rmsnormBackward(a.dxnF, a.x[L], m.p.norm, a.rstdF, a.dx, m.g.norm, N, d)
 	for l := L - 1; l >= 0; l-- {
 		m.layerBackward(l, a)
 	}

@@ -177,10 +177,10 @@ func swigluBackRangeGo(dgate, a1, a3, da1, da3 []float32) {
 }
 
 // softmaxXent turns each row of logits into the gradient of the mean
-// cross-entropy over all n rows, (softmax − onehot)/n, in place, and stores
-// each row's loss (log-sum-exp minus the target logit) in loss.
-func softmaxXent(logits []float32, targets []int32, loss []float64, rows, V int) {
-	inv := float32(1 / float64(rows))
+// cross-entropy over total rows, (softmax − onehot)/total, in place, and
+// stores each row's loss (log-sum-exp minus the target logit) in loss.
+func softmaxXent(logits []float32, targets []int32, loss []float64, rows, V, total int) {
+	inv := float32(1 / float64(total))
 	parallelFor(rows, 8, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			l := logits[r*V : r*V+V]
