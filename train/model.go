@@ -208,7 +208,7 @@ func (m *Model) ensureActs(B, T int) *activations {
 		q: mk(N * d), k: mk(N * d), v: mk(N * d), att: mk(N * d), probs: mk(B * H * T * T),
 		a1: mk(N * h), a3: mk(N * h), gate: mk(N * h),
 		xnF: make([]float32, N*d), rstdF: make([]float32, N), dxnF: make([]float32, N*d),
-		gOut: make([]float32, c.Vocab*d),
+		gOut:    make([]float32, c.Vocab*d),
 		rowLoss: make([]float64, N), seqLoss: make([]float64, B),
 		dx: make([]float32, N*d), dh: make([]float32, N*d), dxn: make([]float32, N*d),
 		dq: make([]float32, N*d), dk: make([]float32, N*d), dv: make([]float32, N*d), datt: make([]float32, N*d),
