@@ -82,6 +82,16 @@ func TestResumeBitExact(t *testing.T) {
 				t.Fatalf("tied=%v: parameter %d differs after resume", tied, i)
 			}
 		}
+		r := rand.New(rand.NewPCG(5, 99))
+		in, tg := patternBatch(r, 3, cfg.SeqLen, cfg.Vocab)
+		e1, _ := m1.Evaluate(in, tg)
+		f1, _ := m1.Forward(in, tg)
+		if e1 != f1 {
+			t.Fatalf("Evaluate %v, Forward %v", e1, f1)
+		}
+		if _, err := m1.Evaluate(in, tg); err != nil || m1.Backward() == nil {
+			t.Fatal("Backward accepted after Evaluate")
+		}
 		if want[5] > 0.9*want[0] {
 			t.Errorf("loss did not fall: %v", want)
 		}

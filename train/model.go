@@ -236,6 +236,16 @@ func (m *Model) ReleaseActivations() { m.act = nil }
 // over all B·T targets (accumulated in float64). All sequences must have the
 // same length T ≤ SeqLen. Forward prepares the loss gradient for [Model.Backward].
 func (m *Model) Forward(inputs, targets [][]int32) (float64, error) {
+	return m.forward(inputs, targets, true)
+}
+
+// Evaluate returns the mean loss like Forward but skips the classifier's
+// gradient work; a Backward cannot follow it.
+func (m *Model) Evaluate(inputs, targets [][]int32) (float64, error) {
+	return m.forward(inputs, targets, false)
+}
+
+func (m *Model) forward(inputs, targets [][]int32, grad bool) (float64, error) {
 	B := len(inputs)
 	if B == 0 || len(targets) != B {
 		return 0, fmt.Errorf("train: forward: %d input and %d target sequences", B, len(targets))
@@ -262,7 +272,7 @@ func (m *Model) Forward(inputs, targets [][]int32) (float64, error) {
 		copy(a.targets[b*T:], targets[b])
 	}
 	m.trunk(a)
-	m.classify(a)
+	m.classify(a, grad)
 	var total float64
 	for b := range B {
 		var s float64
@@ -272,7 +282,7 @@ func (m *Model) Forward(inputs, targets [][]int32) (float64, error) {
 		a.seqLoss[b] = s / float64(T)
 		total += s
 	}
-	a.ready = true
+	a.ready = grad
 	return total / float64(B*T), nil
 }
 
@@ -280,7 +290,7 @@ func (m *Model) Forward(inputs, targets [][]int32) (float64, error) {
 // classifier's gradients: dL/dxnF into a.dxnF and dL/dWcls into a.gOut.
 // Doing the backward work here, while a chunk of logits is hot, is what lets
 // the logits be discarded.
-func (m *Model) classify(a *activations) {
+func (m *Model) classify(a *activations, grad bool) {
 	c := m.cfg
 	N, d, V := a.B*a.T, c.Dim, c.Vocab
 	clear(a.gOut)
@@ -290,6 +300,9 @@ func (m *Model) classify(a *activations) {
 		xn := a.xnF[r0*d:]
 		gemm(false, true, rc, V, d, xn, d, m.p.out, d, L, V, false)
 		softmaxXent(L, a.targets[r0:r0+rc], a.rowLoss[r0:r0+rc], rc, V, N)
+		if !grad {
+			continue
+		}
 		gemm(false, false, rc, d, V, L, V, m.p.out, d, a.dxnF[r0*d:], d, false)
 		gemm(true, false, V, d, rc, L, V, xn, d, a.gOut, d, true)
 	}
