@@ -117,8 +117,7 @@ JSON string literal, so documents may hold newlines and NULs.`,
 						dst = append(dst, ", "...)
 					}
 					if pieces {
-						b, _ := json.Marshal(m.IDToPiece(id))
-						dst = append(dst, b...)
+						dst = appendJSONString(dst, m.IDToPiece(id))
 					} else {
 						dst = strconv.AppendInt(dst, int64(id), 10)
 					}
@@ -247,8 +246,7 @@ func newTokenizerDecodeCmd() *cobra.Command {
 				}
 				text := m.Decode(ids)
 				if jsonOut {
-					b, _ := json.Marshal(text)
-					out.Write(b)
+					out.Write(appendJSONString(nil, text))
 				} else {
 					out.WriteString(text)
 				}
@@ -263,6 +261,16 @@ func newTokenizerDecodeCmd() *cobra.Command {
 	cmd.Flags().StringVar(&modelPath, "model", "", "SentencePiece .model file (required)")
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "write each text as a JSON string literal")
 	return cmd
+}
+
+// appendJSONString appends s as a JSON string literal, leaving <, > and &
+// readable (json.Marshal escapes them for HTML).
+func appendJSONString(dst []byte, s string) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return append(dst, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
 }
 
 func parseIDs(line []byte) ([]int32, error) {
