@@ -3,80 +3,24 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/tokenmill/tokenmill/internal/testserver"
 	"github.com/tokenmill/tokenmill/pipeline/manifest"
 )
 
-// versitygw finds the S3-compatible server the tests run against (scripts/test.sh
-// installs it into .tools/bin). Without it the S3 tests skip, unless
-// TOKENMILL_REQUIRE_SERVERS is set (as CI does), where they fail.
-func versitygw(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("TOKENMILL_VERSITYGW"), "../../.tools/bin/versitygw"} {
-		if p != "" {
-			if _, err := os.Stat(p); err == nil {
-				abs, _ := filepath.Abs(p)
-				return abs
-			}
-		}
-	}
-	if p, err := exec.LookPath("versitygw"); err == nil {
-		return p
-	}
-	if os.Getenv("TOKENMILL_REQUIRE_SERVERS") != "" {
-		t.Fatal("versitygw not found: run scripts/test.sh, which installs it")
-	}
-	t.Skip("versitygw not installed (scripts/test.sh installs it)")
-	return ""
-}
-
-// startS3 runs versitygw on a free loopback port with a posix backend in a
-// temporary folder and returns its endpoint and that folder. Buckets are
-// folders of the backend, made here before the server starts.
+// startS3 runs versitygw on loopback with a posix backend in a temporary
+// folder holding the given buckets (folders), and returns its endpoint and
+// that folder.
 func startS3(t *testing.T, buckets ...string) (endpoint, root string) {
-	bin := versitygw(t)
 	root = t.TempDir()
 	for _, b := range buckets {
 		os.MkdirAll(filepath.Join(root, b), 0o755)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "--port", addr, "--quiet", "posix", "--nometa", root)
-	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY=testaccess", "ROOT_SECRET_KEY=testsecret123")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	endpoint = "http://" + addr
-	for i := 0; ; i++ {
-		resp, err := http.Get(endpoint + "/")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if i > 200 {
-			t.Fatalf("versitygw did not answer on %s", addr)
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	t.Setenv("AWS_ACCESS_KEY_ID", "testaccess")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testsecret123")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required")
-	return endpoint, root
+	return testserver.S3(t, root), root
 }
 
 // TestS3RoundTrip reads WET inputs from S3 and writes the build to S3, then
