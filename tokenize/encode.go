@@ -442,8 +442,8 @@ func (m *Model) encodeUnigram(e *encoder) {
 			if id < 0 {
 				continue
 			}
-			p := &m.pieces[id]
-			if p.Type == Unused {
+			kind := m.trie.kind[id]
+			if kind == kindUnused {
 				continue
 			}
 			length := keyPos - startsAt
@@ -451,10 +451,10 @@ func (m *Model) encodeUnigram(e *encoder) {
 			// float and double), so the sum and the comparison are in
 			// double precision and ties between paths break like theirs.
 			var score float64
-			if p.Type == UserDefined {
+			if kind == kindUser {
 				score = float64(float32(length)*m.maxScore) - 0.1
 			} else {
-				score = float64(p.Score)
+				score = float64(m.trie.score[id])
 			}
 			cand := score + float64(base)
 			t := &best[keyPos]

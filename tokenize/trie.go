@@ -9,8 +9,17 @@ type trie struct {
 	child []int32
 	mask  uint64
 	shift uint
-	value []int32 // piece id ending at node, or -1
+	value []int32    // piece id ending at node, or -1
+	root  [256]int32 // children of the root, -1 if none
+	score []float32  // by piece id, copied out of the pieces for locality
+	kind  []uint8    // by piece id: kindNormal, kindUser or kindUnused
 }
+
+const (
+	kindNormal = iota
+	kindUser
+	kindUnused
+)
 
 func newTrie(pieces []Piece) *trie {
 	edges := map[uint64]int32{}
@@ -38,7 +47,23 @@ func newTrie(pieces []Piece) *trie {
 	for size < 2*len(edges) {
 		size <<= 1
 	}
-	t := &trie{keys: make([]uint64, size), child: make([]int32, size), mask: uint64(size - 1), value: value}
+	t := &trie{keys: make([]uint64, size), child: make([]int32, size), mask: uint64(size - 1), value: value,
+		score: make([]float32, len(pieces)), kind: make([]uint8, len(pieces))}
+	for id, p := range pieces {
+		t.score[id] = p.Score
+		switch p.Type {
+		case UserDefined:
+			t.kind[id] = kindUser
+		case Unused:
+			t.kind[id] = kindUnused
+		}
+	}
+	for b := range t.root {
+		t.root[b] = -1
+		if c, ok := edges[uint64(b)]; ok {
+			t.root[b] = c
+		}
+	}
 	for bits := uint(0); 1<<bits < size; bits++ {
 		t.shift = 64 - bits - 1
 	}
@@ -57,6 +82,10 @@ func (t *trie) slot(k uint64) uint64 { return (k * 0x9E3779B97F4A7C15) >> t.shif
 
 // step moves from node along byte b; ok is false when no key continues so.
 func (t *trie) step(node int32, b byte) (int32, bool) {
+	if node == 0 {
+		c := t.root[b]
+		return c, c >= 0
+	}
 	k := (uint64(node)<<8 | uint64(b)) + 1
 	for i := t.slot(k); ; i = (i + 1) & t.mask {
 		switch t.keys[i] {
