@@ -2,6 +2,7 @@ package tokenize
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -27,5 +28,19 @@ func BenchmarkEncode(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkTrainBPE trains the 1000-piece model of TestTrainBPEGolden on
+// the generated 6000-line corpus (about 290 KB).
+func BenchmarkTrainBPE(b *testing.B) {
+	text := strings.Join(genCorpus(1, 6000), "\n") + "\n"
+	opts := LLaMAOptions()
+	opts.VocabSize = 1000
+	b.SetBytes(int64(len(text)))
+	for i := 0; i < b.N; i++ {
+		if _, err := TrainBPE(strings.NewReader(text), opts); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
