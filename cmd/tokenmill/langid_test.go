@@ -16,7 +16,7 @@ func TestLangidCmd(t *testing.T) {
 	}
 	want := "en\t1.0000\tkeep\n" +
 		"de\t1.0000\tlangid:lang=de\n" +
-		"cy\t0.0000\tlangid:score<0.5\n" +
+		"-\t0.0000\tlangid:score<0.5\n" +
 		"-\t0.0000\tlangid:score<0.5\n"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
