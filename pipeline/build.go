@@ -300,7 +300,7 @@ func (b *Build) runGroup(ctx context.Context, sp *SourcePlan, ss *SourceStats, g
 		if err != nil {
 			return err
 		}
-		err = p.runShard(ctx, in, func(d *Doc) error {
+		digest, err := p.runShardDigest(ctx, in, func(d *Doc) error {
 			if invariants.Enabled {
 				if prev, dup := ids.LoadOrStore(d.ID, in.URL); dup {
 					panic(fmt.Sprintf("pipeline: invariant: document ID %q in %s and in %s", d.ID, prev, in.URL))
@@ -320,7 +320,11 @@ func (b *Build) runGroup(ctx context.Context, sp *SourcePlan, ss *SourceStats, g
 			return err
 		}
 		r, _ := res.(ShardResult)
-		m := &marker{RecipeSHA256: b.RecipeSHA, Input: manifest.Input{Path: in.URL, Size: in.Size},
+		size := in.Size
+		if digest.eof {
+			size = digest.n
+		}
+		m := &marker{RecipeSHA256: b.RecipeSHA, Input: manifest.Input{Path: in.URL, Size: size, SHA256: digest.Sum(), ETag: in.ETag},
 			Shards: r.Shards, Docs: r.Docs, Tokens: r.Tokens, Bytes: r.Bytes}
 		data, _ := json.MarshalIndent(m, "", "  ")
 		if err := b.Out.WriteFile(ctx, markerKey(sp.Name, in.Name), data); err != nil {

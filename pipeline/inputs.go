@@ -134,7 +134,7 @@ func (s *Stores) resolve(ctx context.Context, spec string, patterns []string, ba
 		var out []Input
 		for _, o := range objs {
 			if ok, _ := path.Match(pat, o.Key); ok {
-				out = append(out, Input{URL: st.URL(o.Key), Size: o.Size})
+				out = append(out, Input{URL: st.URL(o.Key), Size: o.Size, ETag: o.ETag})
 			}
 		}
 		return out, nil
@@ -149,7 +149,7 @@ func (s *Stores) resolve(ctx context.Context, spec string, patterns []string, ba
 			if isListing(name) {
 				return s.readListing(ctx, st, name, baseURL)
 			}
-			return []Input{{URL: st.URL(name), Size: o.Size}}, nil
+			return []Input{{URL: st.URL(name), Size: o.Size, ETag: o.ETag}}, nil
 		}
 	}
 	// A folder: every matching file below it.
@@ -164,7 +164,7 @@ func (s *Stores) resolve(ctx context.Context, spec string, patterns []string, ba
 	var out []Input
 	for _, o := range objs {
 		if matchAny(patterns, path.Base(o.Key)) {
-			out = append(out, Input{URL: fst.URL(o.Key), Size: o.Size})
+			out = append(out, Input{URL: fst.URL(o.Key), Size: o.Size, ETag: o.ETag})
 		}
 	}
 	if len(out) == 0 && len(objs) == 0 {

@@ -2,8 +2,11 @@ package pipeline
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"sync"
 	"time"
@@ -97,12 +100,56 @@ func (p *pass) apply(b *batch) {
 // runShard reads one shard, sends its documents through the worker pool and
 // hands the survivors, in input order, to emit.
 func (p *pass) runShard(ctx context.Context, in Input, emit func(*Doc) error) error {
+	_, err := p.runShardDigest(ctx, in, emit)
+	return err
+}
+
+// runShardDigest is runShard that also returns the SHA-256 and size of the
+// input's raw bytes when the reader consumed all of them ("" otherwise).
+func (p *pass) runShardDigest(ctx context.Context, in Input, emit func(*Doc) error) (*hashingReader, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	raw, err := p.open(ctx, in)
+	rawIn, err := p.open(ctx, in)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", in.URL, err)
+		return nil, fmt.Errorf("open %s: %w", in.URL, err)
 	}
+	raw := &hashingReader{r: rawIn, h: sha256.New()}
+	err = p.read(ctx, in, raw, emit)
+	return raw, err
+}
+
+// hashingReader digests what a reader consumes of its input.
+type hashingReader struct {
+	r   io.ReadCloser
+	h   hash.Hash
+	n   int64
+	eof bool
+}
+
+func (h *hashingReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	h.h.Write(p[:n])
+	h.n += int64(n)
+	if err == io.EOF {
+		h.eof = true
+	}
+	return n, err
+}
+
+func (h *hashingReader) Close() error { return h.r.Close() }
+
+// Sum returns the hex SHA-256 of the whole input, or "" if it was not read
+// to its end.
+func (h *hashingReader) Sum() string {
+	if !h.eof {
+		return ""
+	}
+	return hex.EncodeToString(h.h.Sum(nil))
+}
+
+func (p *pass) read(ctx context.Context, in Input, raw io.ReadCloser, emit func(*Doc) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	skip := func(error) {}
 	if p.stats != nil {
 		skip = p.stats.skip

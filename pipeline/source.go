@@ -36,6 +36,8 @@ type Input struct {
 	// compression and format suffixes.
 	Name string
 	Size int64
+	// ETag is the object store's entity tag, where the listing gave one.
+	ETag string
 }
 
 // Source reads one corpus format. Pattern tells the planner which files of a

@@ -94,6 +94,11 @@ func TestBuildDeterministic(t *testing.T) {
 	if cc == nil || len(cc.Inputs) != 3 || cc.Docs == 0 {
 		t.Fatalf("manifest %+v", m)
 	}
+	// Inputs are recorded with their size and digest.
+	want, _ := os.ReadFile("../../recipes/sample/commoncrawl/CC-SAMPLE-2023-06-00000.warc.wet.gz")
+	if in := cc.Inputs[0]; in.Size != int64(len(want)) || in.SHA256 != pipeline.Digest(want) {
+		t.Errorf("input %+v", in)
+	}
 	// Every manifest entry is the file it describes.
 	for _, sh := range cc.Shards {
 		if got := pipeline.Digest(f1[sh.Path]); got != sh.SHA256 || int64(len(f1[sh.Path])) != sh.Bytes {
