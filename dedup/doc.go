@@ -23,12 +23,13 @@
 //   - Decisions never depend on the order in which shards are observed:
 //     records are sorted by (key, shard, position) before anything is
 //     decided, and "first" means lowest (shard, position).
-//   - Memory holds 16 bytes per (document, distinct line) record plus a
-//     document index (ID hash to position, ~40 bytes per document with the
-//     map's overhead, not spilled); above the cap the records
-//     of a shard are sorted and written as a run under the temp folder, and
-//     Seal merges the runs. The results of Seal (the keys seen in two or
-//     more documents) stay in memory.
+//   - Memory holds 8 bytes per (document, distinct line) record in mode
+//     remove-all, 16 in keep-first and for document dedup (which keep the
+//     document to find the first), plus a document index (ID hash to
+//     position, ~40 bytes per document with the map's overhead, not
+//     spilled). Above the cap a shard's records are sorted and written as a
+//     run under the temp folder, and Seal merges the runs. The results of
+//     Seal (the keys seen in two or more documents) stay in memory.
 //   - Observe may run concurrently for different shards, never for the same
 //     one; Process-side methods ([Lines.Dedup], [Docs.Duplicate]) are
 //     goroutine-safe after Seal.

@@ -17,7 +17,7 @@ type Docs struct {
 }
 
 // NewDocs returns an exact document deduper (Options.Mode is ignored).
-func NewDocs(o Options) *Docs { return &Docs{ix: newIndex(o.MemoryBytes, o.TempDir)} }
+func NewDocs(o Options) *Docs { return &Docs{ix: newIndex(o.MemoryBytes, o.TempDir, false)} }
 
 // TextKey is the key of a document's text.
 func TextKey(text string) uint64 {

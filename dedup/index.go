@@ -36,6 +36,7 @@ func cmpRecord(a, b record) int {
 	return 0
 }
 
+// A record takes 16 bytes, or 8 when the index keeps keys only.
 const recordSize = 16
 
 // docKey orders documents by (shard, position in shard).
@@ -53,6 +54,10 @@ func idHash(id string) uint64 {
 type index struct {
 	capBytes int64
 	tempDir  string
+	// keysOnly drops the document from records: enough to count the
+	// documents holding a key (each document records a key once), which is
+	// all CCNet's remove-all rule needs, in half the memory.
+	keysOnly bool
 
 	mu      sync.Mutex
 	shards  map[int]*shardState
@@ -72,13 +77,24 @@ type index struct {
 type shardState struct {
 	pos  uint32
 	recs []record
+	keys []uint64 // instead of recs when keysOnly
 }
 
-func newIndex(capBytes int64, tempDir string) *index {
+func (ix *index) recSize() int64 {
+	if ix.keysOnly {
+		return 8
+	}
+	return recordSize
+}
+
+func (st *shardState) len() int { return len(st.recs) + len(st.keys) }
+
+func newIndex(capBytes int64, tempDir string, keysOnly bool) *index {
 	if capBytes <= 0 {
 		capBytes = 1 << 30
 	}
-	return &index{capBytes: capBytes, tempDir: tempDir, shards: map[int]*shardState{}, ids: map[uint64]uint64{}}
+	return &index{capBytes: capBytes, tempDir: tempDir, keysOnly: keysOnly,
+		shards: map[int]*shardState{}, ids: map[uint64]uint64{}}
 }
 
 // add records the distinct keys of the next document of shard (keys may
@@ -114,11 +130,15 @@ func (ix *index) add(shard int, id string, keys []uint64) (uint64, error) {
 		if i > 0 && k == keys[i-1] {
 			continue
 		}
-		st.recs = append(st.recs, record{k, dk})
+		if ix.keysOnly {
+			st.keys = append(st.keys, k)
+		} else {
+			st.recs = append(st.recs, record{k, dk})
+		}
 		n++
 	}
 	ix.records.Add(int64(n))
-	if ix.mem.Add(int64(n)*recordSize+16) > ix.capBytes && len(st.recs) > 0 {
+	if ix.mem.Add(int64(n)*ix.recSize()+16) > ix.capBytes && st.len() > 0 {
 		if err := ix.spill(st); err != nil {
 			return 0, err
 		}
@@ -129,6 +149,7 @@ func (ix *index) add(shard int, id string, keys []uint64) (uint64, error) {
 // spill sorts a shard's records and writes them as a run.
 func (ix *index) spill(st *shardState) error {
 	slices.SortFunc(st.recs, cmpRecord)
+	slices.Sort(st.keys)
 	ix.mu.Lock()
 	if ix.dir == "" {
 		d, err := os.MkdirTemp(ix.tempDir, "dedup-runs-")
@@ -152,6 +173,10 @@ func (ix *index) spill(st *shardState) error {
 		binary.LittleEndian.PutUint64(b[8:], r.doc)
 		w.Write(b[:])
 	}
+	for _, k := range st.keys {
+		binary.LittleEndian.PutUint64(b[:8], k)
+		w.Write(b[:8])
+	}
 	if err := w.Flush(); err != nil {
 		f.Close()
 		return fmt.Errorf("dedup: spill %s: %w", name, err)
@@ -159,10 +184,11 @@ func (ix *index) spill(st *shardState) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("dedup: spill %s: %w", name, err)
 	}
-	ix.mem.Add(-int64(len(st.recs)) * recordSize)
+	size := int64(st.len()) * ix.recSize()
+	ix.mem.Add(-size)
 	ix.spills.Add(1)
-	ix.spilled.Add(int64(len(st.recs)) * recordSize)
-	st.recs = st.recs[:0:0]
+	ix.spilled.Add(size)
+	st.recs, st.keys = st.recs[:0:0], st.keys[:0:0]
 	return nil
 }
 
@@ -171,30 +197,42 @@ type stream interface {
 	next() (record, bool, error)
 }
 
-type sliceStream struct{ recs []record }
+type sliceStream struct {
+	recs []record
+	keys []uint64
+}
 
 func (s *sliceStream) next() (record, bool, error) {
-	if len(s.recs) == 0 {
-		return record{}, false, nil
+	if len(s.recs) > 0 {
+		r := s.recs[0]
+		s.recs = s.recs[1:]
+		return r, true, nil
 	}
-	r := s.recs[0]
-	s.recs = s.recs[1:]
-	return r, true, nil
+	if len(s.keys) > 0 {
+		k := s.keys[0]
+		s.keys = s.keys[1:]
+		return record{key: k}, true, nil
+	}
+	return record{}, false, nil
 }
 
 type fileStream struct {
 	name string
 	r    *bufio.Reader
 	f    *os.File
+	size int
 }
 
 func (s *fileStream) next() (record, bool, error) {
 	var b [recordSize]byte
-	if _, err := io.ReadFull(s.r, b[:]); err != nil {
+	if _, err := io.ReadFull(s.r, b[:s.size]); err != nil {
 		if err == io.EOF {
 			return record{}, false, nil
 		}
 		return record{}, false, fmt.Errorf("dedup: run %s: %w", s.name, err)
+	}
+	if s.size == 8 {
+		return record{key: binary.LittleEndian.Uint64(b[:8])}, true, nil
 	}
 	return record{binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])}, true, nil
 }
@@ -244,7 +282,8 @@ func (ix *index) seal(ctx context.Context) error {
 	for _, s := range shardIDs {
 		st := ix.shards[s]
 		slices.SortFunc(st.recs, cmpRecord)
-		streams = append(streams, &sliceStream{st.recs})
+		slices.Sort(st.keys)
+		streams = append(streams, &sliceStream{st.recs, st.keys})
 	}
 	for _, name := range ix.runs {
 		f, err := os.Open(name)
@@ -252,7 +291,7 @@ func (ix *index) seal(ctx context.Context) error {
 			return fmt.Errorf("dedup: merge: %w", err)
 		}
 		files = append(files, f)
-		streams = append(streams, &fileStream{name: name, f: f, r: bufio.NewReaderSize(f, 256<<10)})
+		streams = append(streams, &fileStream{name: name, f: f, r: bufio.NewReaderSize(f, 256<<10), size: int(ix.recSize())})
 	}
 	h := make(mergeHeap, 0, len(streams))
 	for i, s := range streams {
@@ -301,7 +340,7 @@ func (ix *index) seal(ctx context.Context) error {
 	flush()
 	ix.dups = dups
 	for _, st := range ix.shards {
-		st.recs = nil
+		st.recs, st.keys = nil, nil
 	}
 	ix.mem.Store(0)
 	return nil

@@ -70,7 +70,7 @@ func NewLines(o Options) (*Lines, error) {
 	default:
 		return nil, fmt.Errorf("dedup: unknown mode %q (want %q or %q)", o.Mode, RemoveAll, KeepFirst)
 	}
-	l := &Lines{mode: o.Mode, ix: newIndex(o.MemoryBytes, o.TempDir)}
+	l := &Lines{mode: o.Mode, ix: newIndex(o.MemoryBytes, o.TempDir, o.Mode == RemoveAll)}
 	l.pool.New = func() any { return &scratch{seen: map[uint64]struct{}{}} }
 	return l, nil
 }
