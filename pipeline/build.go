@@ -29,6 +29,11 @@ type SourcePlan struct {
 	GroupSize int
 	Weight    float64
 	Epochs    float64
+	// Rebuild makes a fresh instance of step i. A Gatherer holds one group's
+	// state, so each group after the first gets new instances of the
+	// gatherers (the others are kept: models are loaded once). Nil means the
+	// source has a single group.
+	Rebuild func(i int) (Step, error)
 }
 
 // Sink makes the outputs of one input shard. The pipeline does not know
@@ -221,7 +226,7 @@ func (b *Build) runSource(ctx context.Context, sp *SourcePlan, ss *SourceStats) 
 	if group <= 0 {
 		group = len(sp.Inputs)
 	}
-	done := 0
+	done, groups := 0, 0
 	for g0 := 0; g0 < len(sp.Inputs); g0 += group {
 		g1 := min(g0+group, len(sp.Inputs))
 		var pending []int
@@ -240,6 +245,11 @@ func (b *Build) runSource(ctx context.Context, sp *SourcePlan, ss *SourceStats) 
 		}
 		if len(pending) == 0 {
 			continue
+		}
+		if groups++; groups > 1 {
+			if err := renewGatherers(sp, ss); err != nil {
+				return nil, err
+			}
 		}
 		if err := b.runGroup(ctx, sp, ss, g0, g1, pending, markers, &done); err != nil {
 			return nil, err
@@ -268,6 +278,31 @@ func (b *Build) readMarker(ctx context.Context, source string, in Input) (*marke
 		}
 	}
 	return &m, nil
+}
+
+// renewGatherers replaces the source's gatherers with fresh instances for
+// the next group, keeping the old ones' counters and closing them.
+func renewGatherers(sp *SourcePlan, ss *SourceStats) error {
+	for i, st := range sp.Steps {
+		if _, ok := st.(Gatherer); !ok {
+			continue
+		}
+		if sp.Rebuild == nil {
+			return fmt.Errorf("%s: step %s needs a fresh instance per group of inputs, and the plan cannot make one", sp.Name, st.Name())
+		}
+		fresh, err := sp.Rebuild(i)
+		if err != nil {
+			return fmt.Errorf("%s: step %s: %w", sp.Name, st.Name(), err)
+		}
+		ss.Steps[i].keep(st)
+		if c, ok := st.(Closer); ok {
+			if err := c.Close(); err != nil {
+				return err
+			}
+		}
+		sp.Steps[i] = fresh
+	}
+	return nil
 }
 
 // runGroup makes the pre-passes the group's gatherers need, then the main

@@ -19,6 +19,7 @@ type StepStats struct {
 	Seconds  float64          `json:"seconds"`
 	Counters map[string]int64 `json:"counters,omitempty"`
 
+	acc   map[string]int64 // counters of instances replaced between groups
 	nanos atomic.Int64
 	in    atomic.Int64
 	out   atomic.Int64
@@ -109,9 +110,22 @@ func (s *SourceStats) finish(steps []Step) {
 		st.DocsIn, st.DocsOut = st.in.Load(), st.out.Load()
 		st.BytesIn, st.BytesOut = st.bin.Load(), st.bout.Load()
 		st.Seconds = float64(st.nanos.Load()) / 1e9
-		if r, ok := steps[i].(StatsReporter); ok {
-			st.Counters = r.Counters()
-		}
+		st.keep(steps[i])
+		st.Counters = st.acc
+	}
+}
+
+// keep adds a step instance's counters to the totals.
+func (st *StepStats) keep(step Step) {
+	r, ok := step.(StatsReporter)
+	if !ok {
+		return
+	}
+	if st.acc == nil {
+		st.acc = map[string]int64{}
+	}
+	for k, v := range r.Counters() {
+		st.acc[k] += v
 	}
 }
 

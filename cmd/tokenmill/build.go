@@ -198,6 +198,10 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 			}
 			sp.Steps = append(sp.Steps, step)
 		}
+		steps := s.Steps
+		sp.Rebuild = func(i int) (pipeline.Step, error) {
+			return reg.NewStep(steps[i].Kind, steps[i].Config, env)
+		}
 		if tok != nil {
 			sp.Steps = append(sp.Steps, tok)
 		}

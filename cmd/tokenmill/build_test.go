@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/pipeline/manifest"
+	"github.com/tokenmill/tokenmill/recipes"
 	"github.com/tokenmill/tokenmill/stages/shard"
 )
 
@@ -258,4 +260,42 @@ func TestInputOverride(t *testing.T) {
 	if err != nil || len(rows) != 4 || rows[1].Text != "Zweite Seite mit deutschem Text.\nNoch eine Zeile." {
 		t.Fatalf("listing build: %v %+v", err, rows)
 	}
+}
+
+// TestBuildGroups runs line dedup over groups of one shard: each group gets
+// a fresh dedup state, so shard 1's output is what a build of shard 1 alone
+// gives, and the counters add up over the groups.
+func TestBuildGroups(t *testing.T) {
+	dir := t.TempDir()
+	rec := strings.Replace(string(recipes.LLaMA()), "group: 50", "group: 1", 1)
+	path := filepath.Join(dir, "groups.yaml")
+	os.WriteFile(path, []byte(rec), 0o644)
+	grouped := filepath.Join(dir, "grouped")
+	summary := build(t, defaultRegistry(), buildFlags{out: grouped, recipe: path, workers: 2})
+	alone := filepath.Join(dir, "alone")
+	build(t, defaultRegistry(), buildFlags{out: alone, recipe: path, workers: 2,
+		inputs: []string{"commoncrawl=embed://sample/commoncrawl/CC-SAMPLE-2023-06-00001.warc.wet.gz"}})
+	g, a := outputFiles(t, grouped), outputFiles(t, alone)
+	for _, k := range []string{"docs/commoncrawl/CC-SAMPLE-2023-06-00001.parquet", "tokens/commoncrawl/CC-SAMPLE-2023-06-00001.parquet"} {
+		if len(g[k]) == 0 || !bytes.Equal(g[k], a[k]) {
+			t.Errorf("%s: grouped build differs from the shard built alone", k)
+		}
+	}
+	var st pipeline.Stats
+	if err := json.Unmarshal(mustRead(t, filepath.Join(grouped, "stats.json")), &st); err != nil {
+		t.Fatal(err)
+	}
+	ld := st.Sources[0].Steps[0]
+	if ld.Name != "line_dedup" || ld.Counters["lines_removed"] == 0 || ld.DocsIn != st.Sources[0].DocsIn {
+		t.Errorf("line_dedup stats %+v\n%s", ld, summary)
+	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
