@@ -227,6 +227,36 @@ func (p *prefixMatcher) match(s []byte) int {
 	return 0
 }
 
+// has reports whether any piece of the matcher may start in s.
+func (p *prefixMatcher) has(s []byte) bool {
+	if p == nil {
+		return false
+	}
+	for _, b := range s {
+		if p.first[b] {
+			return true
+		}
+	}
+	return false
+}
+
+// replace is PrefixMatcher::GlobalReplace with a tab: it appends s to dst
+// with every longest match replaced by "\t", scanning one character at a
+// time.
+func (p *prefixMatcher) replace(dst, s []byte) []byte {
+	for len(s) > 0 {
+		if n := p.match(s); n > 0 {
+			dst = append(dst, '\t')
+			s = s[n:]
+			continue
+		}
+		n := min(oneCharLen(s[0]), len(s))
+		dst = append(dst, s[:n]...)
+		s = s[n:]
+	}
+	return dst
+}
+
 // oneCharLen is SentencePiece's string_util::OneCharLen: the UTF-8 sequence
 // length announced by a lead byte, trusting it.
 func oneCharLen(b byte) int {

@@ -15,7 +15,8 @@ import (
 
 // corpusWords are the building blocks of the generated training text: several
 // scripts, digits, punctuation, code-like tokens and emoji, so that trained
-// models exercise script splitting, digit splitting and byte fallback.
+// models exercise script splitting, digit splitting and byte fallback, and
+// the text of special pieces, which spm_train cuts out of its input.
 var corpusWords = strings.Fields(`the of and to in is that for it as with was on be by this are from or
 tokenizer tokenizers token merge merges piece pieces vocabulary sentence normalization whitespace
 running runner runs ran quickly brown fox jumps over lazy dog dogs Hello World HTTP URL JSON
@@ -29,7 +30,8 @@ running runner runs ran quickly brown fox jumps over lazy dog dogs Hello World H
 ภาษาไทย
 func main() { return nil } if (x == 0) { x++; } #include <stdio.h> def __init__(self): print("hi")
 2024-01-15 3.14159 1,000,000 v1.2.3 192.168.0.1 0x1F 42 7 100%
-🙂 🚀 👍🏽 ✨ … — « » “quoted” ‘single’ ¿qué? ¡sí!`)
+🙂 🚀 👍🏽 ✨ … — « » “quoted” ‘single’ ¿qué? ¡sí!
+<s> </s> "</s>\\n" <unk> x<0x41>y <pad> >>> ->`)
 
 // genCorpus writes n lines drawn from corpusWords with a fixed seed; some
 // lines are indented or hold runs of spaces, as code does.
@@ -237,6 +239,72 @@ func TestAgainstSPM(t *testing.T) {
 		}
 		compareWithSPM(t, ours, path, queries)
 	})
+}
+
+// genSpecialCorpus is text dense in the strings of special pieces, which
+// spm_train replaces by a tab before counting: a trainer that keeps them
+// learns pieces such as "</" and "unk" that spm_train never sees.
+func genSpecialCorpus(seed int64, n int) string {
+	r := rand.New(rand.NewSource(seed))
+	words := strings.Fields("the of and to in is that for it as with was on be by this are from or tokenizer merge pieces")
+	special := []string{`"</s>\\n"`, "<s>", "</s>", "<unk>", "<0x41>", "<pad>", "x<s>y", `"<unk>\\t"`, `>\\`, ">["}
+	var sb strings.Builder
+	for i := 0; i < n; i++ {
+		k := 3 + r.Intn(10)
+		for j := 0; j < k; j++ {
+			if j > 0 {
+				sb.WriteByte(' ')
+			}
+			if r.Intn(10) < 7 {
+				sb.WriteString(words[r.Intn(len(words))])
+			} else {
+				sb.WriteString(special[r.Intn(len(special))])
+			}
+		}
+		sb.WriteByte('\n')
+	}
+	return sb.String()
+}
+
+// TestTrainBPESpecialPiecesSPM compares TrainBPE with spm_train on text full
+// of special-piece strings.
+func TestTrainBPESpecialPiecesSPM(t *testing.T) {
+	needSPM(t)
+	dir := t.TempDir()
+	input := filepath.Join(dir, "special.txt")
+	text := genSpecialCorpus(5, 3000)
+	if err := os.WriteFile(input, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := spmTrain(t, dir, input, "special", append([]string{"--vocab_size=350"}, llamaSPMFlags...)...)
+	opts := LLaMAOptions()
+	opts.VocabSize = 350
+	got, err := TrainBPE(strings.NewReader(text), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := int32(0); id < int32(want.VocabSize()); id++ {
+		if got.Piece(id) != want.Piece(id) {
+			t.Errorf("piece %d: got %+v, spm_train %+v", id, got.Piece(id), want.Piece(id))
+		}
+	}
+}
+
+// TestTrainBPESpecialPieces checks, without spm, that the text of special
+// pieces never reaches the alphabet or the merges.
+func TestTrainBPESpecialPieces(t *testing.T) {
+	opts := LLaMAOptions()
+	opts.VocabSize = 350
+	m, err := TrainBPE(strings.NewReader(genSpecialCorpus(5, 3000)), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := int32(0); id < int32(m.VocabSize()); id++ {
+		p := m.Piece(id)
+		if p.Type == Normal && (strings.Contains(p.Text, "unk") || strings.Contains(p.Text, "/") || strings.Contains(p.Text, "0x")) {
+			t.Errorf("piece %d %q holds text of a special piece", id, p.Text)
+		}
+	}
 }
 
 // TestQueriesLineSafe keeps the generated queries usable with spm_encode's

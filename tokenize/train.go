@@ -229,8 +229,15 @@ func (t *bpeTrainer) loadSentences(r io.Reader) error {
 	// splitting first gives the same words because the split only looks at
 	// ▁, which is always in the alphabet (checked below).
 	raw := map[string]int64{}
-	var buf []byte
+	var buf, mbuf []byte
 	lineNo := 0
+	// spm_train replaces the text of special pieces (<unk>, <s>, </s>,
+	// <0x00>..) in its input by a tab, which never joins a piece.
+	var metaTexts []string
+	for _, mp := range t.meta {
+		metaTexts = append(metaTexts, mp.text)
+	}
+	meta := newPrefixMatcher(metaTexts)
 	for {
 		line, err := br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
@@ -246,6 +253,10 @@ func (t *bpeTrainer) loadSentences(r io.Reader) error {
 			line = trimNewline(line)
 			if len(line) <= o.MaxSentenceLength && !strings.Contains(string(line), unkStr) {
 				buf = norm.normalize(buf[:0], line)
+				if meta.has(buf) {
+					mbuf = meta.replace(mbuf[:0], buf)
+					buf, mbuf = mbuf, buf
+				}
 				splitWords(buf, o.TreatWhitespaceAsSuffix, o.AllowWhitespaceOnlyPieces, func(w []byte) {
 					raw[string(w)]++
 				})
