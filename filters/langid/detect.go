@@ -23,8 +23,13 @@ type Result struct {
 	// Path says what decided: "script", "words", "lingua", "empty" (no
 	// letters) or "junk" (no word-like tokens).
 	Path string
+	// Lang is "" too for junk (no word-like tokens).
+	//
 	// Top lists the best candidates, best first, with their scores (Top[0]
-	// is Lang, Score).
+	// is Lang, Score; empty for "empty" and "junk"). On the lingua path the
+	// others are lingua's next answers with the same guards applied; on the
+	// word-list path they are the lists with the most words, scored by
+	// their share of the winner's words, halved: a hint, not a probability.
 	Top []Candidate
 }
 
