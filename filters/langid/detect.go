@@ -13,8 +13,8 @@ import (
 
 // Result is the answer for one text.
 type Result struct {
-	// Lang is the ISO 639-1 code of the language, "" when the text has no
-	// letters or lingua gives no answer.
+	// Lang is the ISO 639-1 code of the language; "" when the text has no
+	// letters, no word-like tokens (junk) or lingua gives no answer.
 	Lang string
 	// Score in [0,1] is the confidence that the text is running text in
 	// Lang: the language decision's confidence times the junk and mixing
@@ -23,8 +23,6 @@ type Result struct {
 	// Path says what decided: "script", "words", "lingua", "empty" (no
 	// letters) or "junk" (no word-like tokens).
 	Path string
-	// Lang is "" too for junk (no word-like tokens).
-	//
 	// Top lists the best candidates, best first, with their scores (Top[0]
 	// is Lang, Score; empty for "empty" and "junk"). On the lingua path the
 	// others are lingua's next answers with the same guards applied; on the
