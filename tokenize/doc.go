@@ -27,15 +27,16 @@
 //     without byte fallback lose unknown characters (they decode as " ⁇ ");
 //     models that remove extra whitespace or normalize (nmt_nfkc) lose what
 //     the normalizer removes.
-//   - [TrainBPE] follows spm_train 0.1.97's BPE trainer (alphabet by
-//     character coverage, whitespace-split words, most frequent pair first,
-//     its way of counting overlapping pairs such as "aaa") and writes a model
-//     that spm_encode loads. On the reference kit's 5 MB text it reproduces
-//     spm_train's 8000 pieces, scores and specs exactly. spm_train picks each
-//     merge from a window of candidates refreshed every 100 merges; TrainBPE
-//     keeps all candidates in a priority queue, which can order a few
-//     equal-count pieces differently on large inputs (the set of pieces was
-//     the same on 20 MiB with 32000 pieces).
+//   - [TrainBPE] follows spm_train 0.1.97's BPE trainer (special-piece text
+//     cut out of the input, alphabet by character coverage, whitespace-split
+//     words, most frequent pair first, its way of counting overlapping pairs
+//     such as "aaa") and writes a model that spm_encode loads. It reproduced
+//     spm_train's pieces, score bits and types exactly on the reference kit's
+//     5 MB text (8000 pieces) and on 20 MiB of prose and code (32000 pieces).
+//     spm_train picks each merge from a window of candidates refreshed every
+//     100 merges and breaks some ties by hash order; TrainBPE keeps all
+//     candidates in a priority queue and emulates the window only where it
+//     changes counts, so a rare tie may still be ordered differently.
 //
 // The package must not depend on the pipeline: it is a library any Go
 // program can import.
