@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs tokenmill's whole test suite on a fresh machine: installs what the tests
 # need (Debian's SentencePiece, fastText and PyTorch as reference peers; the
-# versitygw S3-compatible server, built from the Go module proxy into .tools/bin),
+# versitygw S3-compatible server and the fake-gcs-server GCS emulator, built from
+# the Go module proxy into .tools/bin),
 # then vets and tests every package. Each install step is skipped when its
 # result is already there. Tests start their servers themselves, on loopback.
 set -euo pipefail
@@ -31,6 +32,11 @@ if [ ! -x .tools/bin/versitygw ]; then
   GOBIN=$root/.tools/bin GOFLAGS=-mod=mod go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
 fi
 export TOKENMILL_VERSITYGW=$root/.tools/bin/versitygw
+if [ ! -x .tools/bin/fake-gcs-server ]; then
+  echo "test.sh: building fake-gcs-server v1.56.1 (GCS emulator) into .tools/bin"
+  GOBIN=$root/.tools/bin GOFLAGS=-mod=mod go install github.com/fsouza/fake-gcs-server@v1.56.1
+fi
+export TOKENMILL_FAKE_GCS=$root/.tools/bin/fake-gcs-server
 # In CI a missing server is a failure, not a skip.
 if [ "${CI:-}" = true ]; then export TOKENMILL_REQUIRE_SERVERS=1; fi
 
