@@ -8,28 +8,31 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Config describes a LLaMA-architecture model. The zero value of an optional
 // field means "use the default" (see [Config.Normalize]).
 type Config struct {
-	Dim     int `json:"dim"`
-	NLayers int `json:"n_layers"`
-	NHeads  int `json:"n_heads"`
+	Dim     int `json:"dim" yaml:"dim"`
+	NLayers int `json:"n_layers" yaml:"n_layers"`
+	NHeads  int `json:"n_heads" yaml:"n_heads"`
 	// Hidden is the SwiGLU hidden size. Zero derives it from MultipleOf with
 	// the LLaMA rule multiple_of·ceil(int(2·4·dim/3)/multiple_of).
-	Hidden int `json:"hidden_dim,omitempty"`
+	Hidden int `json:"hidden_dim,omitempty" yaml:"hidden_dim"`
 	// MultipleOf rounds the derived hidden size; default 32 (llama2.c's
 	// train.py). Meta's LLaMA uses 256, which gives the same 768 for dim 288.
-	MultipleOf int `json:"multiple_of,omitempty"`
-	Vocab      int `json:"vocab_size"`
-	SeqLen     int `json:"seq_len"`
+	MultipleOf int `json:"multiple_of,omitempty" yaml:"multiple_of"`
+	Vocab      int `json:"vocab_size" yaml:"vocab_size"`
+	SeqLen     int `json:"seq_len" yaml:"seq_len"`
 	// Tied shares the classifier with the token embedding (llama2.c,
 	// stories15M). LoadConfig defaults it to true when the file omits it.
-	Tied      bool    `json:"tied"`
-	NormEps   float32 `json:"norm_eps,omitempty"`
-	RopeTheta float64 `json:"rope_theta,omitempty"`
+	Tied      bool    `json:"tied" yaml:"tied"`
+	NormEps   float32 `json:"norm_eps,omitempty" yaml:"norm_eps"`
+	RopeTheta float64 `json:"rope_theta,omitempty" yaml:"rope_theta"`
 }
 
 // Defaults used by [Config.Normalize].
@@ -62,22 +65,33 @@ func ConfigByName(name string) (Config, error) {
 	return c.Normalize()
 }
 
-// LoadConfig reads a JSON configuration file (the field names of [Config]'s
-// JSON tags). Unknown keys are errors; "tied" defaults to true.
+// LoadConfig reads a configuration file, YAML when its name ends in .yaml or
+// .yml and JSON otherwise, with the keys of [Config]'s tags (dim, n_layers,
+// n_heads, hidden_dim, multiple_of, vocab_size, seq_len, tied, norm_eps,
+// rope_theta). Unknown keys are errors; "tied" defaults to true.
 func LoadConfig(path string) (Config, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return Config{}, fmt.Errorf("train: load config: %w", err)
 	}
 	c := Config{Tied: true}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return Config{}, fmt.Errorf("train: config %s: %w", path, err)
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml":
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil {
+			return Config{}, fmt.Errorf("train: config %s: %w", path, err)
+		}
+	default:
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c); err != nil {
+			return Config{}, fmt.Errorf("train: config %s: %w", path, err)
+		}
 	}
 	c, err = c.Normalize()
 	if err != nil {
-		return Config{}, fmt.Errorf("train: config %s: %w", path, err)
+		return Config{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
 }
