@@ -27,9 +27,11 @@
 //     remove-all, 16 in keep-first and for document dedup (which keep the
 //     document to find the first), plus a document index (ID hash to
 //     position, ~40 bytes per document with the map's overhead, not
-//     spilled). Above the cap a shard's records are sorted and written as a
-//     run under the temp folder, and Seal merges the runs. The results of
-//     Seal (the keys seen in two or more documents) stay in memory.
+//     spilled, outside the cap). Above the cap the largest buffers, of
+//     whichever shards hold them, are sorted and written as runs under the
+//     temp folder until half the cap is free; Seal merges the runs. The
+//     results of Seal (the keys seen in two or more documents) stay in
+//     memory.
 //   - Observe may run concurrently for different shards, never for the same
 //     one; Process-side methods ([Lines.Dedup], [Docs.Duplicate]) are
 //     goroutine-safe after Seal.

@@ -60,6 +60,7 @@ type index struct {
 	keysOnly bool
 
 	mu      sync.Mutex
+	spillMu sync.Mutex // one spill at a time
 	shards  map[int]*shardState
 	runs    []string
 	dir     string // created on first spill
@@ -75,6 +76,7 @@ type index struct {
 }
 
 type shardState struct {
+	mu   sync.Mutex
 	pos  uint32
 	recs []record
 	keys []uint64 // instead of recs when keysOnly
@@ -122,9 +124,11 @@ func (ix *index) add(shard int, id string, keys []uint64) (uint64, error) {
 	}
 	ix.ids[ih] = dk
 	ix.mu.Unlock()
-	// Only this shard's goroutine touches st from here on.
+	// Only this shard's goroutine changes st.pos; st.mu guards the buffer,
+	// which a spill started by another shard may write out.
 	st.pos++
 	slices.Sort(keys)
+	st.mu.Lock()
 	n := 0
 	for i, k := range keys {
 		if i > 0 && k == keys[i-1] {
@@ -137,16 +141,62 @@ func (ix *index) add(shard int, id string, keys []uint64) (uint64, error) {
 		}
 		n++
 	}
+	st.mu.Unlock()
 	ix.records.Add(int64(n))
-	if ix.mem.Add(int64(n)*ix.recSize()+16) > ix.capBytes && st.len() > 0 {
-		if err := ix.spill(st); err != nil {
+	// The cap bounds the records, the part that can spill; the document
+	// index (16 bytes of entry a document) comes on top.
+	if ix.mem.Add(int64(n)*ix.recSize()) > ix.capBytes {
+		if err := ix.spillLargest(); err != nil {
 			return 0, err
 		}
 	}
 	return dk, nil
 }
 
-// spill sorts a shard's records and writes them as a run.
+// spillLargest writes out the largest buffers, whichever shard holds them
+// (a shard that has finished still holds its records until Seal), until
+// the records in memory are under half the cap, so runs stay large however
+// many shards share the cap.
+func (ix *index) spillLargest() error {
+	ix.spillMu.Lock()
+	defer ix.spillMu.Unlock()
+	if ix.mem.Load() <= ix.capBytes {
+		return nil // another shard's spill made room
+	}
+	ix.mu.Lock()
+	states := make([]*shardState, 0, len(ix.shards))
+	for _, st := range ix.shards {
+		states = append(states, st)
+	}
+	ix.mu.Unlock()
+	size := func(st *shardState) int {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		return st.len()
+	}
+	sizes := make(map[*shardState]int, len(states))
+	for _, st := range states {
+		sizes[st] = size(st)
+	}
+	slices.SortFunc(states, func(a, b *shardState) int { return sizes[b] - sizes[a] })
+	for _, st := range states {
+		if ix.mem.Load() <= ix.capBytes/2 {
+			break
+		}
+		st.mu.Lock()
+		var err error
+		if st.len() > 0 {
+			err = ix.spill(st)
+		}
+		st.mu.Unlock()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// spill sorts a shard's records and writes them as a run; st.mu is held.
 func (ix *index) spill(st *shardState) error {
 	slices.SortFunc(st.recs, cmpRecord)
 	slices.Sort(st.keys)
