@@ -7,91 +7,23 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/tokenmill/tokenmill/internal/testserver"
 	"github.com/tokenmill/tokenmill/pipeline/manifest"
 )
 
-// fakeGCS finds the GCS emulator the tests run against (scripts/test.sh
-// installs fake-gcs-server into .tools/bin). Without it the GCS tests skip,
-// unless TOKENMILL_REQUIRE_SERVERS is set (as CI does), where they fail.
-func fakeGCS(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("TOKENMILL_FAKE_GCS"), "../../.tools/bin/fake-gcs-server"} {
-		if p != "" {
-			if _, err := os.Stat(p); err == nil {
-				abs, _ := filepath.Abs(p)
-				return abs
-			}
-		}
-	}
-	if p, err := exec.LookPath("fake-gcs-server"); err == nil {
-		return p
-	}
-	if os.Getenv("TOKENMILL_REQUIRE_SERVERS") != "" {
-		t.Fatal("fake-gcs-server not found: run scripts/test.sh, which installs it")
-	}
-	t.Skip("fake-gcs-server not installed (scripts/test.sh installs it)")
-	return ""
-}
-
-// startGCS runs fake-gcs-server on a free loopback port with a filesystem
-// backend in a temporary folder, creates the buckets through its JSON API and
-// points STORAGE_EMULATOR_HOST at it, which is all gocloud's gcsblob needs
-// (it then sends no credentials). It returns the server's base URL.
+// startGCS starts fake-gcs-server with the given buckets.
 func startGCS(t *testing.T, buckets ...string) (endpoint string) {
-	bin := fakeGCS(t)
-	root := t.TempDir()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	_, port, _ := net.SplitHostPort(addr)
-	endpoint = "http://" + addr
-	// Its defaults are https with a self-signed certificate on every
-	// interface; the external URL and public host make the upload and
-	// download URLs it hands back point at this loopback address.
-	cmd := exec.Command(bin, "-scheme", "http", "-host", "127.0.0.1", "-port", port,
-		"-backend", "filesystem", "-filesystem-root", root,
-		"-external-url", endpoint, "-public-host", addr, "-log-level", "warn")
-	cmd.Stdout = os.Stderr
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for i := 0; ; i++ {
-		resp, err := http.Get(endpoint + "/storage/v1/b")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if i > 200 {
-			t.Fatalf("fake-gcs-server did not answer on %s (last error %v)", addr, err)
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	for _, b := range buckets {
-		body, _ := json.Marshal(map[string]string{"name": b})
-		gcsCall(t, http.MethodPost, endpoint+"/storage/v1/b?project=tokenmill-test", "application/json", body)
-	}
-	t.Setenv("STORAGE_EMULATOR_HOST", addr)
-	return endpoint
+	return testserver.GCS(t, buckets...)
 }
 
 // gcsCall sends one request to the emulator's JSON API and returns the body
