@@ -111,7 +111,8 @@ type bpeTrainer struct {
 
 	// BPE state, as in bpe_model_trainer.cc, packed: symbol texts live in
 	// one arena and every word's symbols in one slice.
-	syms    []trainSym
+	pages   [][]trainSym // symbols in fixed pages: growing never copies them
+	nsyms   int
 	arena   []byte
 	scratch []byte
 	charSym map[rune]int32
@@ -165,8 +166,22 @@ type trainSym struct {
 	listed   bool
 }
 
+const symPage = 1 << 12
+
+func (t *bpeTrainer) sym(id int32) *trainSym { return &t.pages[id/symPage][id%symPage] }
+
+func (t *bpeTrainer) newSym(s trainSym) int32 {
+	if t.nsyms%symPage == 0 {
+		t.pages = append(t.pages, make([]trainSym, symPage))
+	}
+	id := int32(t.nsyms)
+	*t.sym(id) = s
+	t.nsyms++
+	return id
+}
+
 func (t *bpeTrainer) text(id int32) []byte {
-	s := &t.syms[id]
+	s := t.sym(id)
 	return t.arena[s.off : s.off+uint32(s.blen)]
 }
 
@@ -512,7 +527,7 @@ func (t *bpeTrainer) better(a, b heapEntry) bool {
 	if a.freq != b.freq {
 		return a.freq > b.freq
 	}
-	sa, sb := &t.syms[a.sym], &t.syms[b.sym]
+	sa, sb := t.sym(a.sym), t.sym(b.sym)
 	if sa.nchars != sb.nchars {
 		return sa.nchars < sb.nchars
 	}
@@ -574,10 +589,9 @@ func (t *bpeTrainer) charSymbol(c rune) int32 {
 	if !ok {
 		freq = 1
 	}
-	id := int32(len(t.syms))
 	off := uint32(len(t.arena))
 	t.arena = utf8.AppendRune(t.arena, c)
-	t.syms = append(t.syms, trainSym{left: -1, right: -1, off: off, blen: uint16(len(t.arena) - int(off)), nchars: 1, freq: freq, isUnk: c == unkChar})
+	id := t.newSym(trainSym{left: -1, right: -1, off: off, blen: uint16(len(t.arena) - int(off)), nchars: 1, freq: freq, isUnk: c == unkChar})
 	t.charSym[c] = id
 	t.nCached++
 	return id
@@ -588,7 +602,7 @@ func symPairKey(l, r int32) uint64 { return uint64(uint32(l))<<32 | uint64(uint3
 // pairSymbol is GetPairSymbol: the cached symbol for left+right, created on
 // first use, or -1 when the concatenation is not a valid piece.
 func (t *bpeTrainer) pairSymbol(l, r int32) int32 {
-	if l < 0 || r < 0 || t.syms[l].isUnk || t.syms[r].isUnk {
+	if l < 0 || r < 0 || t.sym(l).isUnk || t.sym(r).isUnk {
 		return -1
 	}
 	k := symPairKey(l, r)
@@ -600,18 +614,17 @@ func (t *bpeTrainer) pairSymbol(l, r int32) int32 {
 		t.cache[k] = -1 // spm re-checks each time; the answer cannot change
 		return -1
 	}
-	id := int32(len(t.syms))
 	off := uint32(len(t.arena))
 	t.arena = append(t.arena, t.scratch...)
-	t.syms = append(t.syms, trainSym{left: l, right: r, off: off, blen: uint16(len(t.scratch)),
-		nchars: t.syms[l].nchars + t.syms[r].nchars, recompute: true, active: true, self: l == r, inCache: true})
+	id := t.newSym(trainSym{left: l, right: r, off: off, blen: uint16(len(t.scratch)),
+		nchars: t.sym(l).nchars + t.sym(r).nchars, recompute: true, active: true, self: l == r, inCache: true})
 	t.cache[k] = id
 	t.nCached++
 	return id
 }
 
 func (t *bpeTrainer) computeFreq(id int32) {
-	s := &t.syms[id]
+	s := t.sym(id)
 	if !s.recompute && s.freq > 0 { // spm recomputes whenever the count is 0
 		return
 	}
@@ -634,6 +647,10 @@ func (t *bpeTrainer) computeFreq(id int32) {
 		prevSid, prevR = sid, r
 		s.freq += t.wfreq[sid]
 	}
+	if cap(kept) > 2*len(kept)+32 {
+		// Give back what merges consumed; position lists are most of the memory.
+		kept = append([]uint64(nil), kept...)
+	}
 	s.positions = kept
 	s.recompute = false
 }
@@ -647,7 +664,7 @@ func (t *bpeTrainer) addNewPair(sid, l, r int) {
 	if id < 0 {
 		return
 	}
-	s := &t.syms[id]
+	s := t.sym(id)
 	s.positions = append(s.positions, encodePos(sid, l, r))
 	s.inWindow = true
 	if s.self && (s.recompute || s.freq == 0) {
@@ -669,7 +686,7 @@ func (t *bpeTrainer) resetFreq(sid, l, r int, best int32) {
 		// Lazily: its queue entry is recomputed when it reaches the top,
 		// or at the next window update, or (self pairs in the window) at
 		// the next iteration, when spm would recompute it.
-		s := &t.syms[id]
+		s := t.sym(id)
 		s.recompute = true
 		if !s.listed {
 			s.listed = true
@@ -682,7 +699,7 @@ func (t *bpeTrainer) resetFreq(sid, l, r int, best int32) {
 }
 
 func (t *bpeTrainer) markDirty(id int32) {
-	if s := &t.syms[id]; !s.dirty {
+	if s := t.sym(id); !s.dirty {
 		s.dirty = true
 		t.dirty = append(t.dirty, id)
 	}
@@ -690,7 +707,7 @@ func (t *bpeTrainer) markDirty(id int32) {
 
 // uncache is symbols_cache_.erase plus active_symbols_.erase.
 func (t *bpeTrainer) uncache(id int32) {
-	s := &t.syms[id]
+	s := t.sym(id)
 	delete(t.cache, symPairKey(s.left, s.right))
 	if s.inCache {
 		s.inCache = false
@@ -705,7 +722,7 @@ func (t *bpeTrainer) uncache(id int32) {
 // window becomes the max(1000, 5% of the cache) most frequent pairs.
 func (t *bpeTrainer) updateWindow() {
 	for _, id := range t.resets {
-		s := &t.syms[id]
+		s := t.sym(id)
 		s.listed = false
 		if s.inCache && s.active && s.recompute {
 			t.computeFreq(id)
@@ -714,8 +731,8 @@ func (t *bpeTrainer) updateWindow() {
 	}
 	t.resets = t.resets[:0]
 	freqs := t.freqBuf[:0]
-	for i := range t.syms {
-		s := &t.syms[i]
+	for i := 0; i < t.nsyms; i++ {
+		s := t.sym(int32(i))
 		if s.left >= 0 && s.inCache {
 			if s.freq == 0 {
 				t.computeFreq(int32(i))
@@ -729,8 +746,8 @@ func (t *bpeTrainer) updateWindow() {
 		return
 	}
 	cutoff := kthLargest(freqs, size)
-	for i := range t.syms {
-		s := &t.syms[i]
+	for i := 0; i < t.nsyms; i++ {
+		s := t.sym(int32(i))
 		if s.self && s.inCache {
 			s.inWindow = s.freq >= cutoff
 		}
@@ -789,7 +806,7 @@ func prevIndex(seq []int32, i int) int {
 
 func (t *bpeTrainer) flushPending() {
 	for _, id := range t.pending {
-		s := &t.syms[id]
+		s := t.sym(id)
 		s.pending = false
 		if !s.active {
 			continue
@@ -834,7 +851,7 @@ func (t *bpeTrainer) train() {
 	}
 	for id, n := range count {
 		if n > 0 {
-			t.syms[id].positions = make([]uint64, 0, n)
+			t.sym(int32(id)).positions = make([]uint64, 0, n)
 		}
 	}
 	count = nil
@@ -852,7 +869,7 @@ func (t *bpeTrainer) train() {
 			t.updateWindow()
 		}
 		for _, id := range t.dirty {
-			s := &t.syms[id]
+			s := t.sym(id)
 			s.dirty = false
 			if s.active && s.inWindow && (s.recompute || s.freq == 0) {
 				t.computeFreq(id)
@@ -863,7 +880,7 @@ func (t *bpeTrainer) train() {
 		best := int32(-1)
 		for len(t.heap) > 0 {
 			e := t.pop()
-			s := &t.syms[e.sym]
+			s := t.sym(e.sym)
 			if !s.active || e.freq != s.freq {
 				continue
 			}
@@ -895,7 +912,7 @@ func (t *bpeTrainer) train() {
 
 // accept merges every occurrence of symbol best, in position order.
 func (t *bpeTrainer) accept(best int32) {
-	positions := t.syms[best].positions
+	positions := t.sym(best).positions
 	slices.Sort(positions)
 	for _, p := range positions {
 		sid, l, r := decodePos(p)
@@ -913,7 +930,7 @@ func (t *bpeTrainer) accept(best int32) {
 		t.addNewPair(sid, l, next)
 	}
 	t.uncache(best)
-	t.syms[best].positions = nil
+	t.sym(best).positions = nil
 }
 
 // save is TrainerInterface::Serialize: meta pieces at their ids, learned
