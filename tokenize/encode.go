@@ -22,6 +22,7 @@ type encoder struct {
 	best     []bestNode
 	revMerge map[string][2]string
 	cache    wordCache // BPE: ids of recent words
+	pairs    pairCache // BPE: recent merge-table answers
 }
 
 type encoderPool struct{ p sync.Pool }
@@ -266,7 +267,7 @@ func (m *Model) encodeBPESmall(e *encoder, lo, hi int) bool {
 		if a.freeze || b.freeze {
 			return
 		}
-		a.pair, a.score = mt.merge(a.id, b.id)
+		a.pair, a.score = e.pairs.merge(mt, a.id, b.id)
 	}
 	for i := 0; i+1 < len(syms); i++ {
 		setPair(i)
@@ -490,4 +491,31 @@ func (m *Model) encodeUnigram(e *encoder) {
 	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
 		s[i], s[j] = s[j], s[i]
 	}
+}
+
+// pairCache is a small direct-mapped cache in front of the merge table: the
+// few thousand pairs of common characters answer from L1 instead of a
+// probe into a megabyte-sized table.
+type pairCache struct {
+	e [2048]pairCacheEntry
+}
+
+type pairCacheEntry struct {
+	key   uint64
+	id    int32
+	score float32
+}
+
+func (c *pairCache) merge(mt *mergeTable, a, b int32) (int32, float32) {
+	if a < 0 || b < 0 {
+		return -1, 0
+	}
+	k := pairKey(a, b)
+	slot := &c.e[(k*0x9E3779B97F4A7C15)>>53]
+	if slot.key == k {
+		return slot.id, slot.score
+	}
+	id, score := mt.merge(a, b)
+	*slot = pairCacheEntry{k, id, score}
+	return id, score
 }
