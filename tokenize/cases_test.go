@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -103,6 +104,40 @@ func TestMarshalRoundTrip(t *testing.T) {
 		}
 		if !bytes.Equal(out, data) {
 			t.Errorf("%s: Marshal gives %d bytes, differing from the %d parsed", name, len(out), len(data))
+		}
+	}
+}
+
+// TestConcurrentEncode: goroutines sharing one Model get the same ids as
+// sequential calls (encoder state and word caches are per goroutine).
+func TestConcurrentEncode(t *testing.T) {
+	m := loadTestModel(t, "bpe8k.model")
+	cases := readCases(t, filepath.Join("testdata", "bpe8k-cases.jsonl"))
+	done := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			for r := 0; r < 3; r++ {
+				for i := range cases {
+					c := cases[(i*7+g)%len(cases)]
+					got := m.Encode(c.Text)
+					if len(got) != len(c.IDs) {
+						done <- fmt.Errorf("goroutine %d: %q: %v, want %v", g, c.Text, got, c.IDs)
+						return
+					}
+					for j := range got {
+						if got[j] != c.IDs[j] {
+							done <- fmt.Errorf("goroutine %d: %q: %v, want %v", g, c.Text, got, c.IDs)
+							return
+						}
+					}
+				}
+			}
+			done <- nil
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
 		}
 	}
 }
