@@ -16,6 +16,12 @@ const spaceSymbol = "\u2581"
 type charsmap struct {
 	units      []uint32
 	normalized []byte
+	// ascii[b] is the rule for the one-byte input b when no longer key
+	// starts with b (most ASCII): n 0 means no rule, -1 means look it up.
+	ascii [128]struct {
+		n   int8
+		val uint32
+	}
 }
 
 func parseCharsmap(b []byte) (*charsmap, error) {
@@ -29,6 +35,16 @@ func parseCharsmap(b []byte) (*charsmap, error) {
 	c := &charsmap{units: make([]uint32, n/4), normalized: b[4+n:]}
 	for i := range c.units {
 		c.units[i] = binary.LittleEndian.Uint32(b[4+4*i:])
+	}
+	for a := range c.ascii {
+		n, v := c.longestPrefix([]byte{byte(a)})
+		c.ascii[a].n, c.ascii[a].val = int8(n), v
+		for x := 0; x < 256; x++ {
+			if n2, _ := c.longestPrefix([]byte{byte(a), byte(x)}); n2 == 2 || c.continues(byte(a), byte(x)) {
+				c.ascii[a].n = -1
+				break
+			}
+		}
 	}
 	return c, nil
 }
@@ -68,6 +84,20 @@ func (c *charsmap) longestPrefix(s []byte) (int, uint32) {
 	return bestLen, bestVal
 }
 
+// continues reports whether some key starts with the two bytes a, b.
+func (c *charsmap) continues(a, b byte) bool {
+	units := c.units
+	pos := dartsOffset(units[0])
+	for _, x := range []byte{a, b} {
+		pos ^= uint32(x)
+		if int(pos) >= len(units) || dartsLabel(units[pos]) != uint32(x) {
+			return false
+		}
+		pos ^= dartsOffset(units[pos])
+	}
+	return true
+}
+
 // replacement returns the NUL-terminated string at off.
 func (c *charsmap) replacement(off uint32) []byte {
 	if int(off) >= len(c.normalized) {
@@ -98,6 +128,12 @@ func (m *Model) normalizePrefix(s []byte) ([]byte, int) {
 		}
 	}
 	if m.charsmap != nil {
+		if s[0] < utf8.RuneSelf && m.charsmap.ascii[s[0]].n >= 0 {
+			if a := m.charsmap.ascii[s[0]]; a.n == 1 {
+				return m.charsmap.replacement(a.val), 1
+			}
+			return s[:1], 1
+		}
 		if n, v := m.charsmap.longestPrefix(s); n > 0 {
 			return m.charsmap.replacement(v), n
 		}
