@@ -199,6 +199,15 @@ func TestAgainstSPM(t *testing.T) {
 	bpe := spmTrain(t, dir, input, "bpe", append([]string{"--vocab_size=1000"}, llamaSPMFlags...)...)
 	t.Run("bpe-encode", func(t *testing.T) { compareWithSPM(t, bpe, filepath.Join(dir, "bpe.model"), queries) })
 
+	// Without whitespace splitting pieces span words ("s▁of"), so the
+	// encoder must run over whole lines instead of cached words.
+	span := spmTrain(t, dir, input, "span", "--vocab_size=1000", "--model_type=bpe", "--split_by_whitespace=false",
+		"--byte_fallback=true", "--num_threads=1")
+	if span.wordSplit {
+		t.Errorf("split_by_whitespace=false model: wordSplit is on")
+	}
+	t.Run("bpe-no-ws-split-encode", func(t *testing.T) { compareWithSPM(t, span, filepath.Join(dir, "span.model"), queries) })
+
 	uni := spmTrain(t, dir, input, "uni", "--vocab_size=700", "--model_type=unigram", "--num_threads=1")
 	t.Run("unigram-encode", func(t *testing.T) { compareWithSPM(t, uni, filepath.Join(dir, "uni.model"), queries) })
 
