@@ -94,9 +94,9 @@ func (m *Model) postprocess(dst []int32, e *encoder) []int32 {
 	return dst
 }
 
-// EncodePieces returns the vocabulary pieces of Encode(text), "<unk>" and
-// "<0xNN>" included, as spm_encode --output_format=piece prints them for
-// byte pieces.
+// EncodePieces returns the vocabulary pieces of Encode(text) (IDToPiece of
+// each id). Byte pieces read "<0xNN>" as in spm_encode --output_format=piece;
+// an unknown piece reads "<unk>", where spm_encode prints the text it covers.
 func (m *Model) EncodePieces(text string) []string {
 	ids := m.Encode(text)
 	out := make([]string, len(ids))
