@@ -109,6 +109,7 @@ type Resumed struct {
 // ReadCheckpoint reads a checkpoint written by WriteCheckpoint and verifies
 // its checksum.
 func ReadCheckpoint(r io.Reader) (*Resumed, error) {
+	size, sized := remaining(r)
 	crc := crc32.NewIEEE()
 	br := bufio.NewReaderSize(r, 1<<20)
 	tr := io.TeeReader(br, crc)
@@ -127,6 +128,19 @@ func ReadCheckpoint(r io.Reader) (*Resumed, error) {
 	var h checkpointHeader
 	if err := json.Unmarshal(hj, &h); err != nil {
 		return nil, fmt.Errorf("train: checkpoint header: %w", err)
+	}
+	if h.NParams <= 0 || h.ExtraLen < 0 || h.ExtraLen > 1<<30 {
+		return nil, fmt.Errorf("train: checkpoint header: %d parameters, %d extra bytes", h.NParams, h.ExtraLen)
+	}
+	need := int64(12+n) + 4*int64(h.NParams) + int64(h.ExtraLen) + 4
+	if h.HasOpt {
+		need += 8 * int64(h.NParams)
+	}
+	if sized && size < need {
+		return nil, fmt.Errorf("train: checkpoint of %d bytes, header promises %d: %w", size, need, io.ErrUnexpectedEOF)
+	}
+	if h.Config.NumParams() != h.NParams {
+		return nil, fmt.Errorf("%w: header says %d parameters, its config %d", ErrConfigMismatch, h.NParams, h.Config.NumParams())
 	}
 	m, err := newModel(h.Config)
 	if err != nil {
@@ -149,9 +163,6 @@ func ReadCheckpoint(r io.Reader) (*Resumed, error) {
 			return nil, fmt.Errorf("train: checkpoint moments: %w", err)
 		}
 		res.Opt = o
-	}
-	if h.ExtraLen < 0 || h.ExtraLen > 1<<30 {
-		return nil, fmt.Errorf("train: checkpoint extra length %d", h.ExtraLen)
 	}
 	res.Extra = make([]byte, h.ExtraLen)
 	if _, err := io.ReadFull(tr, res.Extra); err != nil {
@@ -190,6 +201,35 @@ func LoadCheckpoint(path string, want *Config) (*Resumed, error) {
 		}
 	}
 	return res, nil
+}
+
+// remaining returns how many bytes r has left when that is knowable
+// (bytes.Reader, strings.Reader, regular files), so readers can refuse a
+// header that promises more data than exists before allocating for it.
+func remaining(r io.Reader) (int64, bool) {
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		return int64(v.Len()), true
+	case *os.File:
+		fi, err := v.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			return 0, false
+		}
+		pos, err := v.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return 0, false
+		}
+		return fi.Size() - pos, true
+	}
+	return 0, false
+}
+
+// checkSize fails when r is known to hold fewer than need bytes.
+func checkSize(r io.Reader, need int64, what string) error {
+	if n, ok := remaining(r); ok && n < need {
+		return fmt.Errorf("train: %s needs %d bytes, the input has %d: %w", what, need, n, io.ErrUnexpectedEOF)
+	}
+	return nil
 }
 
 func unexpected(err error) error {

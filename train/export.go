@@ -81,6 +81,16 @@ func ReadLlama2c(r io.Reader) (*Model, error) {
 	if cfg.Dim <= 0 || cfg.Dim > 1<<16 || cfg.Hidden > 1<<18 || cfg.NLayers > 1024 || vocab > 1<<22 || cfg.SeqLen > 1<<20 {
 		return nil, fmt.Errorf("train: llama2.c header %v out of range", hdr)
 	}
+	if cfg.Dim%max(cfg.NHeads, 1) != 0 || cfg.NHeads <= 0 {
+		return nil, fmt.Errorf("train: llama2.c header %v: dim not a multiple of n_heads", hdr)
+	}
+	cfg.NormEps, cfg.RopeTheta, cfg.MultipleOf = DefaultNormEps, DefaultRopeTheta, DefaultMultipleOf
+	need := 4 * (int64(cfg.NumParams()) + int64(cfg.SeqLen)*int64(cfg.Dim/cfg.NHeads))
+	// When the size is known it must be exact: extra bytes mean another
+	// variant of the format (grouped-query attention, a newer version).
+	if n, ok := remaining(r); ok && n+int64(br.Buffered()) != need {
+		return nil, fmt.Errorf("train: llama2.c header %v needs %d more bytes, the input has %d", hdr, need, n+int64(br.Buffered()))
+	}
 	m, err := newModel(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("train: llama2.c header %v: %w", hdr, err)
@@ -257,6 +267,23 @@ func ReadSafetensors(r io.Reader) (map[string]SafeTensor, map[string]string, err
 		entries = append(entries, named{k, e})
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].e.Offsets[0] < entries[j].e.Offsets[0] })
+	var total int64
+	for _, en := range entries {
+		size := int64(4)
+		for _, d := range en.e.Shape {
+			if d < 0 || d > 1<<31 {
+				return nil, nil, fmt.Errorf("train: safetensors entry %s: shape %v", en.name, en.e.Shape)
+			}
+			size *= int64(d)
+			if size > 1<<40 {
+				return nil, nil, fmt.Errorf("train: safetensors entry %s: shape %v too large", en.name, en.e.Shape)
+			}
+		}
+		total += size
+	}
+	if err := checkSize(r, total, "safetensors data"); err != nil {
+		return nil, nil, err
+	}
 	out := make(map[string]SafeTensor, len(entries))
 	var pos int64
 	br := bufio.NewReaderSize(r, 1<<20)
