@@ -25,6 +25,22 @@
 //   - Checkpoints are written to a temporary file and renamed, so a crash
 //     leaves either the old or the new checkpoint.
 //
+// # Using it
+//
+// [ConfigByName] ("tiny", "stories15M") or [LoadConfig] (YAML or JSON) gives
+// a [Config]; [NewModel] initializes it as llama2.c does. A step is
+// [Model.ZeroGrad], [Model.Forward] (mean loss; [Model.SequenceLosses] has
+// it per sequence, to attribute loss to data sources), [Model.Backward] and
+// [AdamW.Step] with a rate from [Schedule.LR]. [SaveCheckpoint] and
+// [LoadCheckpoint] carry the model, the optimizer and opaque loader bytes;
+// [ExportLlama2c] and [ExportSafetensors] write the model for other tools;
+// [Model.Generate] samples with a key/value cache.
+//
+// Memory: Forward keeps every layer's activations for the batch (about
+// 300 MB for stories15M at batch 8, T 256) and runs the classifier in chunks
+// of rows, fusing its backward, so that the B·T×V logits never exist at once
+// for large batches.
+//
 // The package must not depend on the pipeline or the sources packages: it
 // stands alone for users who bring their own token streams.
 package train
