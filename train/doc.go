@@ -37,9 +37,9 @@
 // [Model.Generate] samples with a key/value cache.
 //
 // Memory: Forward keeps every layer's activations for the batch (about
-// 300 MB for stories15M at batch 8, T 256) and runs the classifier in chunks
-// of rows, fusing its backward, so that the B·T×V logits never exist at once
-// for large batches.
+// 300 MB for stories15M at batch 8, T 256) plus one chunk of logits: the
+// classifier runs in chunks of at most 72 M logits (288 MB) with its
+// backward fused, so the B·T×V logits of a large batch never exist at once.
 //
 // The package must not depend on the pipeline or the sources packages: it
 // stands alone for users who bring their own token streams.
