@@ -96,7 +96,7 @@ func LoadConfig(path string) (Config, error) {
 	return c, nil
 }
 
-// ResolveConfig accepts a built-in name or a path to a JSON file.
+// ResolveConfig accepts a built-in name or the path of a YAML or JSON file.
 func ResolveConfig(nameOrPath string) (Config, error) {
 	if _, ok := namedConfigs[nameOrPath]; ok || nameOrPath == "small" {
 		return ConfigByName(nameOrPath)
