@@ -3,6 +3,7 @@ package train
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -204,6 +205,32 @@ func TestSwiGLUKernels(t *testing.T) {
 			close := func(x, y float32) bool { return math.Abs(float64(x-y)) <= 1e-6*(1+math.Abs(float64(y))) }
 			if !close(g1[i], g2[i]) || !close(d1a[i], d2a[i]) || !close(d1b[i], d2b[i]) {
 				t.Fatalf("n=%d i=%d x=%g: simd (%g %g %g) portable (%g %g %g)", n, i, a1[i], g1[i], d1a[i], d1b[i], g2[i], d2a[i], d2b[i])
+			}
+		}
+	}
+}
+
+// TestGemmWorkersBitExact: splitting C over goroutines must not change a
+// bit, whatever the number of workers (rows and column splits, edge tiles).
+func TestGemmWorkersBitExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, sh := range [][3]int{{301, 77, 520}, {50, 700, 300}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		a, b := randSlice(r, m*k), randSlice(r, k*n)
+		var ref []float32
+		for _, w := range []int{1, 2, 3, 7} {
+			prev := runtime.GOMAXPROCS(w)
+			c := make([]float32, m*n)
+			gemm(false, true, m, n, k, a, k, b, k, c, n, false)
+			runtime.GOMAXPROCS(prev)
+			if ref == nil {
+				ref = c
+				continue
+			}
+			for i := range c {
+				if c[i] != ref[i] {
+					t.Fatalf("%v: GOMAXPROCS %d differs at %d", sh, w, i)
+				}
 			}
 		}
 	}
