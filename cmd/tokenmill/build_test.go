@@ -285,8 +285,8 @@ func TestBuildGroups(t *testing.T) {
 	if err := json.Unmarshal(mustRead(t, filepath.Join(grouped, "stats.json")), &st); err != nil {
 		t.Fatal(err)
 	}
-	ld := st.Sources[0].Steps[0]
-	if ld.Name != "line_dedup" || ld.Counters["lines_removed"] == 0 || ld.DocsIn != st.Sources[0].DocsIn {
+	dd, ld := st.Sources[0].Steps[0], st.Sources[0].Steps[1]
+	if dd.Name != "doc_dedup" || ld.Name != "line_dedup" || ld.Counters["lines_removed"] == 0 || dd.DocsIn != st.Sources[0].DocsIn || ld.DocsIn != dd.DocsOut {
 		t.Errorf("line_dedup stats %+v\n%s", ld, summary)
 	}
 }
