@@ -96,12 +96,65 @@ func (m *Model) postprocess(dst []int32, e *encoder) []int32 {
 
 // EncodePieces returns the vocabulary pieces of Encode(text) (IDToPiece of
 // each id). Byte pieces read "<0xNN>" as in spm_encode --output_format=piece;
-// an unknown piece reads "<unk>", where spm_encode prints the text it covers.
+// an unknown piece reads "<unk>", where spm_encode prints the text it covers
+// (EncodeAsPieces does that).
 func (m *Model) EncodePieces(text string) []string {
 	ids := m.Encode(text)
 	out := make([]string, len(ids))
 	for i, id := range ids {
 		out[i] = m.pieces[id].Text
+	}
+	return out
+}
+
+// EncodeAsPieces returns what SentencePiece's EncodeAsPieces (and spm_encode
+// --output_format=piece, and CCNet's tokenizer) returns: the pieces of
+// Encode(text), except that an unknown piece is the normalized text it
+// covers (a run of them, merged as Encode merges their <unk> ids) rather
+// than "<unk>". N-gram models trained on such output have those surfaces as
+// words, so a perplexity scorer must see them too.
+func (m *Model) EncodeAsPieces(text string) []string {
+	ids := m.Encode(text)
+	unk := false
+	for _, id := range ids {
+		unk = unk || id == m.unkID
+	}
+	if !unk {
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			out[i] = m.pieces[id].Text
+		}
+		return out
+	}
+	// Redo the raw segmentation, which keeps each piece's span.
+	e := m.getEncoder()
+	defer m.putEncoder(e)
+	e.norm = m.normalize(e.norm[:0], []byte(text))
+	e.spans = e.spans[:0]
+	switch m.typ {
+	case BPE:
+		m.encodeBPE(e)
+	case Unigram:
+		m.encodeUnigram(e)
+	}
+	out := make([]string, 0, len(ids))
+	prevUnk := false
+	for _, s := range e.spans {
+		isUnk := s.id == m.unkID
+		surface := string(e.norm[s.start:s.end])
+		switch {
+		case isUnk && m.byteFallback:
+			for _, b := range e.norm[s.start:s.end] {
+				out = append(out, m.pieces[m.byteID[b]].Text)
+			}
+		case isUnk && prevUnk:
+			out[len(out)-1] += surface
+		case isUnk:
+			out = append(out, surface)
+		default:
+			out = append(out, m.pieces[s.id].Text)
+		}
+		prevUnk = isUnk
 	}
 	return out
 }

@@ -251,7 +251,7 @@ perplexity (normalise, encode, round) use docpp.`,
 						sent = norm(sent)
 					}
 					if enc != nil {
-						sent = strings.Join(enc.EncodePieces(sent), " ")
+						sent = strings.Join(enc.EncodeAsPieces(sent), " ")
 					}
 					l, t, _ := lm.ScoreLine(sent, bosEos, bosEos)
 					lp += l

@@ -15,7 +15,7 @@ type Normalizer func(string) string
 // sentencepiece's encode_as_pieces does. It must be safe for concurrent use
 // if the DocScorer is used concurrently.
 type Encoder interface {
-	EncodePieces(text string) []string
+	EncodeAsPieces(text string) []string
 }
 
 // DocScorer computes CCNet's document perplexity: normalise, encode, score
@@ -71,7 +71,7 @@ func (d *DocScorer) addSentence(s *DocScore, text string) {
 	if d.Encoder != nil {
 		// cc_net joins the pieces with spaces and KenLM splits the line
 		// again; scoring the joined line keeps that behaviour exactly.
-		text = strings.Join(d.Encoder.EncodePieces(text), " ")
+		text = strings.Join(d.Encoder.EncodeAsPieces(text), " ")
 	}
 	lp, n, oov := d.LM.ScoreLine(text, true, true)
 	s.LogProb += lp

@@ -82,7 +82,7 @@ func TestDocScorerModes(t *testing.T) {
 
 type splitEncoder struct{}
 
-func (splitEncoder) EncodePieces(s string) []string { return strings.Fields(s) }
+func (splitEncoder) EncodeAsPieces(s string) []string { return strings.Fields(s) }
 
 // TestRoundPP follows Python's round(x, 1) on values whose binary
 // expansion sits just below or above a tie.

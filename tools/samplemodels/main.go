@@ -49,7 +49,7 @@ func main() {
 	}
 	var pieces bytes.Buffer
 	for _, line := range strings.Split(strings.TrimSpace(string(prose)), "\n") {
-		pieces.WriteString(strings.Join(enc.EncodePieces(normalize.Normalize(line)), " "))
+		pieces.WriteString(strings.Join(enc.EncodeAsPieces(normalize.Normalize(line)), " "))
 		pieces.WriteByte('\n')
 	}
 	lm, err := perplexity.Train(&pieces, *order, perplexity.TrainOptions{DiscountFallback: []float64{0.5, 1, 1.5}})
