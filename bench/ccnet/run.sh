@@ -70,3 +70,17 @@ stage lingua -limit-mb "$LINGUA_MB"; row "lingua-go alone (low acc., all)"
 LINGUA=$(rate "$BYTES" "$CPU")
 printf 'ratio langid (ours/lingua alone): %.0fx\n' "$(echo "$OURS_LANG / $LINGUA" | bc -l)"
 echo "fastText lid.176 (CCNet's model) is not measured: the model cannot be downloaded here."
+
+echo
+echo "end to end: tokenmill build, the embedded LLaMA recipe's CC chain (WET read, line dedup, doc dedup,"
+echo "langid, perplexity, wikiref, tokenize, Parquet text and token shards) on the same corpus, one core"
+go build -o "$TMP/tokenmill" ./cmd/tokenmill
+gzip -1 -c "$TMP/corpus.wet" > "$TMP/corpus.warc.wet.gz"
+/usr/bin/time -f '%U %S %M %e' -o "$TMP/time" env GOMAXPROCS=1 "$TMP/tokenmill" build --workers 1 --progress none \
+  --input "commoncrawl=$TMP/corpus.warc.wet.gz" --out "$TMP/e2e" > "$TMP/e2e.log" 2>&1 || { cat "$TMP/e2e.log" >&2; exit 1; }
+read -r U S RSS WALL < "$TMP/time"
+CPU=$(echo "$U + $S" | bc -l)
+BYTES=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sources"][0]["bytes_in"])' "$TMP/e2e/stats.json")
+printf '%-34s %8.1f %10.1f %7d MiB   (%.0f s CPU, %.0f s wall)\n' "end to end (build)" "$(echo "$BYTES / 1048576" | bc -l)" \
+  "$(rate "$BYTES" "$CPU")" $((RSS / 1024)) "$CPU" "$WALL"
+grep -E '^  [a-z_]+ ' "$TMP/e2e.log" | sed 's/^/    /'
