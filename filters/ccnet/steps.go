@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/tokenmill/tokenmill/filters/perplexity"
 	"github.com/tokenmill/tokenmill/filters/wikiref"
@@ -110,6 +111,24 @@ type Perplexity struct {
 	scorer  *perplexity.DocScorer
 	cutoffs perplexity.Cutoffs
 	drop    map[string]string // bucket → reason
+
+	// The fast path scores token ids without making piece strings: wordOf
+	// maps a tokenizer id to the LM's word (its <unk> where the LM lacks
+	// the piece); slowID marks ids it cannot take (the unknown piece, whose
+	// text depends on the input, and pieces KenLM would split on
+	// whitespace), for which the step uses the scorer.
+	lm      *perplexity.Model
+	enc     *tokenize.Model
+	wordOf  []uint32
+	slowID  []bool
+	eos     uint32
+	perLine bool
+	scratch sync.Pool
+}
+
+type pplScratch struct {
+	norm []byte
+	ids  []int32
 }
 
 // NewPerplexity returns the step for documents of lang.
@@ -118,7 +137,16 @@ func NewPerplexity(lang string, lm *perplexity.Model, enc *tokenize.Model, cut p
 		return nil, fmt.Errorf("perplexity: the cutoff table has no entry for %q", lang)
 	}
 	p := &Perplexity{lang: lang, cutoffs: cut, drop: map[string]string{},
-		scorer: &perplexity.DocScorer{LM: lm, Normalize: normalize.Normalize, Encoder: enc, PerLine: perLine}}
+		scorer: &perplexity.DocScorer{LM: lm, Normalize: normalize.Normalize, Encoder: enc, PerLine: perLine},
+		lm:     lm, enc: enc, perLine: perLine}
+	p.wordOf = make([]uint32, enc.VocabSize())
+	p.slowID = make([]bool, enc.VocabSize())
+	for id := range p.wordOf {
+		piece := enc.IDToPiece(int32(id))
+		p.wordOf[id], _ = lm.Index(piece)
+		p.slowID[id] = int32(id) == enc.UnkID() || piece == "" || strings.ContainsAny(piece, " \t\n\v\f\r")
+	}
+	p.eos, _ = lm.Index("</s>")
 	for _, b := range drop {
 		switch b {
 		case "head", "middle", "tail":
@@ -138,10 +166,41 @@ func (p *Perplexity) Process(d *pipeline.Doc) (string, error) {
 	if p.lang != "" && d.Lang != p.lang {
 		return "", nil
 	}
-	s := p.scorer.Score(d.Text)
-	d.Perplexity = float32(s.Perplexity)
-	d.Bucket = p.cutoffs.Bucket(p.lang, s.Perplexity)
+	pp, ok := p.fast(d.Text)
+	if !ok {
+		pp = p.scorer.Score(d.Text).Perplexity
+	}
+	d.Perplexity = float32(pp)
+	d.Bucket = p.cutoffs.Bucket(p.lang, pp)
 	return p.drop[d.Bucket], nil
+}
+
+// fast is DocScorer.Score(text).Perplexity for the whole-document mode on
+// ids; ok is false where it cannot answer exactly.
+func (p *Perplexity) fast(text string) (float64, bool) {
+	if p.perLine {
+		return 0, false
+	}
+	sc, _ := p.scratch.Get().(*pplScratch)
+	if sc == nil {
+		sc = &pplScratch{}
+	}
+	defer p.scratch.Put(sc)
+	sc.norm = normalize.AppendNormalize(sc.norm[:0], text)
+	sc.ids = p.enc.AppendEncode(sc.ids[:0], sc.norm)
+	var st [2]perplexity.State
+	st[0] = p.lm.BeginSentence()
+	cur := 0
+	var lp float64
+	for _, id := range sc.ids {
+		if p.slowID[id] {
+			return 0, false
+		}
+		lp += float64(p.lm.ScoreWord(&st[cur], p.wordOf[id], &st[1-cur]))
+		cur = 1 - cur
+	}
+	lp += float64(p.lm.ScoreWord(&st[cur], p.eos, &st[1-cur]))
+	return perplexity.DocPerplexity(lp, len(sc.ids)), true
 }
 
 // Wikiref is the wikiref step.

@@ -18,7 +18,7 @@ func env() *pipeline.Env {
 	}}
 }
 
-func build(t *testing.T, reg *pipeline.Registry, name string, values map[string]any) pipeline.Step {
+func build(t testing.TB, reg *pipeline.Registry, name string, values map[string]any) pipeline.Step {
 	t.Helper()
 	spec, _ := reg.StepSpec(name)
 	c, err := pipeline.NewConfig(spec, values)
@@ -106,4 +106,38 @@ func TestWikirefStep(t *testing.T) {
 	if _, err := reg.NewStep("wikiref", c, env()); err == nil {
 		t.Error("a label the model lacks was accepted")
 	}
+}
+
+// TestPerplexityFastPath: the id-based path gives DocScorer's exact value.
+func TestPerplexityFastPath(t *testing.T) {
+	reg := pipeline.NewRegistry()
+	Register(reg)
+	s := build(t, reg, "perplexity", map[string]any{"lang": "en", "arpa": "lm.arpa.gz", "spm": "tokenizer.model", "cutoffs": "cutoffs.tsv"}).(*Perplexity)
+	texts := []string{prose, "", "a", "Ünïcödé ＦＵＬＬ width, digits 12345 and\ttabs\nnew lines…", "zq xv kj wq", strings.Repeat("word ", 500)}
+	for _, text := range texts {
+		got, ok := s.fast(text)
+		want := s.scorer.Score(text).Perplexity
+		if !ok || got != want {
+			t.Errorf("%.30q: fast %v (ok %v), scorer %v", text, got, ok, want)
+		}
+	}
+}
+
+func BenchmarkPerplexity(b *testing.B) {
+	reg := pipeline.NewRegistry()
+	Register(reg)
+	s := build(b, reg, "perplexity", map[string]any{"lang": "en", "arpa": "lm.arpa.gz", "spm": "tokenizer.model", "cutoffs": "cutoffs.tsv"}).(*Perplexity)
+	text := strings.Repeat(prose+"\n", 20)
+	b.Run("fast", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		for i := 0; i < b.N; i++ {
+			s.fast(text)
+		}
+	})
+	b.Run("scorer", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		for i := 0; i < b.N; i++ {
+			s.scorer.Score(text)
+		}
+	})
 }
