@@ -45,8 +45,9 @@ var WikirefSpec = pipeline.Spec{
 	},
 }
 
-// Register adds the perplexity and wikiref steps to r.
+// Register adds the perplexity, wikiref and fasttext_langid steps to r.
 func Register(r *pipeline.Registry) {
+	registerFastTextLangID(r)
 	r.RegisterStep(PerplexitySpec, func(c pipeline.Config, env *pipeline.Env) (pipeline.Step, error) {
 		read := func(field string) ([]byte, error) {
 			b, err := env.ReadFile(c.String(field))
