@@ -23,12 +23,16 @@ type gemmWork struct {
 	b []float32 // kcBlock × ncBlock, packed in nr-column panels
 }
 
-var gemmPool = sync.Pool{New: func() any {
-	return &gemmWork{
-		a: make([]float32, mcBlock*kcBlock),
-		b: make([]float32, kcBlock*ncBlock),
+// gemmPool recycles packing buffers. They grow to what a product needs, so
+// the many small attention products do not each fault in megabytes.
+var gemmPool = sync.Pool{New: func() any { return new(gemmWork) }}
+
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
 	}
-}}
+	return s[:n]
+}
 
 // gemm computes C = op(A)·op(B), or C += op(A)·op(B) when acc is set, for
 // row-major matrices: op(A) is m×k and op(B) is k×n. With ta false, A(i,p) is
@@ -90,6 +94,8 @@ func gemmSerial(ta, tb bool, m, n, k int, a []float32, lda int, b []float32, ldb
 	}
 	ws := gemmPool.Get().(*gemmWork)
 	defer gemmPool.Put(ws)
+	ws.a = grow(ws.a, roundUp(min(m, mcBlock), mr)*min(k, kcBlock))
+	ws.b = grow(ws.b, min(k, kcBlock)*roundUp(min(n, ncBlock), nr))
 	for jc := 0; jc < n; jc += ncBlock {
 		nb := min(ncBlock, n-jc)
 		for pc := 0; pc < k; pc += kcBlock {

@@ -153,6 +153,10 @@ func (m *Model) Tensor(name string) []float32 {
 // ZeroGrad clears the gradients; Backward accumulates into them.
 func (m *Model) ZeroGrad() { clear(m.Grads) }
 
+// attnBlock is the row block of the causal attention kernels (a multiple
+// of mr keeps the GEMM tiles full).
+const attnBlock = 48
+
 // clsChunkFloats bounds the logits held at once (a variable so tests can
 // force many chunks).
 var clsChunkFloats = 72 << 20
@@ -352,16 +356,21 @@ func (m *Model) layerForward(l int, a *activations) {
 			b, hh := bh/H, bh%H
 			off := b*T*d + hh*hd
 			P := probs[bh*T*T : (bh+1)*T*T]
-			gemmSerial(false, true, T, T, hd, q[off:], d, k[off:], d, P, T, false)
-			for t := range T {
-				row := P[t*T : t*T+T]
-				for j := range t + 1 {
-					row[j] *= scale
+			// Causal: rows i0..i1 only need keys 0..i1, which skips most of
+			// the masked upper triangle.
+			for i0 := 0; i0 < T; i0 += attnBlock {
+				i1 := min(i0+attnBlock, T)
+				gemmSerial(false, true, i1-i0, i1, hd, q[off+i0*d:], d, k[off:], d, P[i0*T:], T, false)
+				for t := i0; t < i1; t++ {
+					row := P[t*T : t*T+T]
+					for j := range t + 1 {
+						row[j] *= scale
+					}
+					softmaxRow(row[:t+1])
+					clear(row[t+1:])
 				}
-				softmaxRow(row[:t+1])
-				clear(row[t+1:])
+				gemmSerial(false, false, i1-i0, hd, i1, P[i0*T:], T, v[off:], d, att[off+i0*d:], d, false)
 			}
-			gemmSerial(false, false, T, hd, T, P, T, v[off:], d, att[off:], d, false)
 		}
 	})
 	copy(h, x)
@@ -438,21 +447,30 @@ func (m *Model) layerBackward(l int, a *activations) {
 			b, hh := bh/H, bh%H
 			off := b*T*d + hh*hd
 			P := probs[bh*T*T : (bh+1)*T*T]
-			gemmSerial(false, true, T, T, hd, datt[off:], d, v[off:], d, dP, T, false)
-			gemmSerial(true, false, T, hd, T, P, T, datt[off:], d, dv[off:], d, false)
-			for t := range T {
-				pr, dr := P[t*T:t*T+t+1], dP[t*T:t*T+T]
-				var dot float32
-				for j, p := range pr {
-					dot += p * dr[j]
+			// Row blocks see keys up to their end; column blocks (of dV
+			// and dK) see queries from their start: the upper triangle of
+			// P and dS is zero.
+			for i0 := 0; i0 < T; i0 += attnBlock {
+				i1 := min(i0+attnBlock, T)
+				gemmSerial(false, true, i1-i0, i1, hd, datt[off+i0*d:], d, v[off:], d, dP[i0*T:], T, false)
+				for t := i0; t < i1; t++ {
+					pr, dr := P[t*T:t*T+t+1], dP[t*T:t*T+T]
+					var dot float32
+					for j, p := range pr {
+						dot += p * dr[j]
+					}
+					for j, p := range pr {
+						dr[j] = p * (dr[j] - dot) * scale
+					}
+					clear(dr[t+1:])
 				}
-				for j, p := range pr {
-					dr[j] = p * (dr[j] - dot) * scale
-				}
-				clear(dr[t+1:])
+				gemmSerial(false, false, i1-i0, hd, i1, dP[i0*T:], T, k[off:], d, dq[off+i0*d:], d, false)
 			}
-			gemmSerial(false, false, T, hd, T, dP, T, k[off:], d, dq[off:], d, false)
-			gemmSerial(true, false, T, hd, T, dP, T, q[off:], d, dk[off:], d, false)
+			for j0 := 0; j0 < T; j0 += attnBlock {
+				j1 := min(j0+attnBlock, T)
+				gemmSerial(true, false, j1-j0, hd, T-j0, P[j0*T+j0:], T, datt[off+j0*d:], d, dv[off+j0*d:], d, false)
+				gemmSerial(true, false, j1-j0, hd, T-j0, dP[j0*T+j0:], T, q[off+j0*d:], d, dk[off+j0*d:], d, false)
+			}
 		}
 	})
 	rope(dq, m.cos, m.sin, N, T, d, hd, true)
