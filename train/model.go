@@ -190,6 +190,7 @@ type activations struct {
 
 	// backward scratch
 	dx, dh, dxn, dq, dk, dv, datt []float32
+	dP                            []float32 // [B, H, T, T], one layer at a time
 	dgate, da1, da3               []float32
 }
 
@@ -217,6 +218,7 @@ func (m *Model) ensureActs(B, T int) *activations {
 		dx: make([]float32, N*d), dh: make([]float32, N*d), dxn: make([]float32, N*d),
 		dq: make([]float32, N*d), dk: make([]float32, N*d), dv: make([]float32, N*d), datt: make([]float32, N*d),
 		dgate: make([]float32, N*h), da1: make([]float32, N*h), da3: make([]float32, N*h),
+		dP: make([]float32, B*H*T*T),
 	}
 	for i := range a.x {
 		a.x[i] = make([]float32, N*d)
@@ -442,8 +444,8 @@ func (m *Model) layerBackward(l int, a *activations) {
 	dq, dk, dv := a.dq, a.dk, a.dv
 	scale := float32(1 / math.Sqrt(float64(hd)))
 	parallelFor(B*H, 1, func(lo, hi int) {
-		dP := make([]float32, T*T)
 		for bh := lo; bh < hi; bh++ {
+			dP := a.dP[bh*T*T : (bh+1)*T*T]
 			b, hh := bh/H, bh%H
 			off := b*T*d + hh*hd
 			P := probs[bh*T*T : (bh+1)*T*T]
