@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,15 +10,7 @@ import (
 const classifyTestdata = "../../filters/wikiref/testdata"
 
 func runClassify(t *testing.T, stdin []byte, args ...string) (string, error) {
-	t.Helper()
-	root := newRootCmd()
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.SetIn(bytes.NewReader(stdin))
-	root.SetArgs(args)
-	err := root.Execute()
-	return out.String(), err
+	return runCLI(t, string(stdin), false, args...)
 }
 
 // TestClassifyPredict checks the printed lines against what `fasttext

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -200,15 +199,11 @@ func TestGCSRoundTrip(t *testing.T) {
 	}
 
 	// inspect reads the manifest back through gs://.
-	cmd := newInspectCmd()
-	var sb strings.Builder
-	cmd.SetOut(&sb)
-	cmd.SetArgs([]string{"gs://corpus/builds/llama"})
-	cmd.SetContext(context.Background())
-	if err := cmd.Execute(); err != nil {
+	inspected, err := runCLI(t, "", true, "inspect", "gs://corpus/builds/llama")
+	if err != nil {
 		t.Fatalf("inspect gs://corpus/builds/llama: %v", err)
 	}
-	out := sb.String()
+	out := inspected
 	if !strings.HasPrefix(out, "manifest gs://corpus/builds/llama/manifest.json\n") {
 		t.Errorf("inspect did not read gs://corpus/builds/llama/manifest.json:\n%s", out)
 	}

@@ -33,15 +33,7 @@ func lmGunzip(t *testing.T, name string) string {
 }
 
 func lmRun(t *testing.T, stdin string, args ...string) (string, error) {
-	t.Helper()
-	root := newRootCmd()
-	var out bytes.Buffer
-	root.SetArgs(args)
-	root.SetIn(strings.NewReader(stdin))
-	root.SetOut(&out)
-	root.SetErr(io.Discard)
-	err := root.Execute()
-	return out.String(), err
+	return runCLI(t, stdin, true, args...)
 }
 
 // TestLmScore runs `tokenmill lm score` on the kit's held-out pieces with

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -64,15 +63,11 @@ func TestS3RoundTrip(t *testing.T) {
 
 	// inspect through S3, with the endpoint from the environment this time.
 	t.Setenv("AWS_ENDPOINT_URL", endpoint)
-	cmd := newInspectCmd()
-	var sb strings.Builder
-	cmd.SetOut(&sb)
-	cmd.SetArgs([]string{"s3://corpus/builds/llama"})
-	cmd.SetContext(context.Background())
-	if err := cmd.Execute(); err != nil {
+	inspected, err := runCLI(t, "", true, "inspect", "s3://corpus/builds/llama")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(sb.String(), "commoncrawl") || !strings.Contains(sb.String(), m.Sources[0].Shards[0].SHA256) {
-		t.Errorf("inspect output:\n%s", sb.String())
+	if !strings.Contains(inspected, "commoncrawl") || !strings.Contains(inspected, m.Sources[0].Shards[0].SHA256) {
+		t.Errorf("inspect output:\n%s", inspected)
 	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -13,15 +11,7 @@ import (
 )
 
 func runSampleCmd(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	cmd := newSampleCmd()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	cmd.SetContext(context.Background())
-	err := cmd.Execute()
-	return out.String(), err
+	return runCLI(t, "", false, append([]string{"sample"}, args...)...)
 }
 
 // TestSampleAndExport samples from a checkpoint with the embedded sample

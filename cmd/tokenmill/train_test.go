@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -62,15 +61,7 @@ func writeTrainCorpus(t *testing.T) string {
 }
 
 func runTrainCmd(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	cmd := newTrainCmd()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	cmd.SetContext(context.Background())
-	err := cmd.Execute()
-	return out.String(), err
+	return runCLI(t, "", false, append([]string{"train"}, args...)...)
 }
 
 var stepLine = regexp.MustCompile(`(?m)^step (\d+)/\d+  loss ([0-9.]+)  lr \S+  grad \S+  \d+ tok/s  \| count ([0-9.]+) skip ([0-9.]+)$`)
