@@ -6,7 +6,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/pemistahl/lingua-go"
 )
@@ -50,7 +49,9 @@ type Detector struct {
 	// decided.
 	refined atomic.Int64
 
-	lx *lexicon
+	lx   *lexicon
+	tab  *runeTables
+	pool sync.Pool // of *analysis
 
 	once   sync.Once
 	lingua lingua.LanguageDetector
@@ -59,7 +60,7 @@ type Detector struct {
 }
 
 // New returns a detector.
-func New() *Detector { return &Detector{lx: newLexicon()} }
+func New() *Detector { return &Detector{lx: newLexicon(), tab: runeTablesBuilt()} }
 
 var shared struct {
 	once sync.Once
@@ -137,7 +138,7 @@ var oneLanguage = map[int]string{
 var unspacedScripts = []*unicode.RangeTable{unicode.Han, unicode.Hiragana, unicode.Katakana,
 	unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan}
 
-func scriptOf(r rune) int {
+func slowScriptOf(r rune) int {
 	if r < 0x250 {
 		return scLatin
 	}
@@ -152,167 +153,6 @@ func scriptOf(r rune) int {
 	return scOther
 }
 
-type maskCount struct {
-	mask uint64
-	n    int
-}
-
-// analysis holds the features of one text.
-type analysis struct {
-	letters     [nScripts]int
-	nLetters    int
-	words       int         // words of letters (the denominator of coverage)
-	latinWords  int         // Latin words of two letters or more
-	vowelless   int         // ... of which have no vowel
-	harsh       int         // ... or a run of four consonants
-	wordChars   int         // characters in word-like tokens
-	junkChars   int         // characters in tokens that are not words nor numbers
-	masks       []maskCount // distinct list-membership masks of the words found in lists
-	hits        []int
-	wordScratch []byte
-}
-
-var vowels = "aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿāăąēĕėęěīįıōőœūůűųũỳơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỹỵỷ"
-
-func isVowel(r rune) bool {
-	if r < 0x80 {
-		switch r {
-		case 'a', 'e', 'i', 'o', 'u', 'y':
-			return true
-		}
-		return false
-	}
-	return strings.ContainsRune(vowels, r)
-}
-
-func (d *Detector) analyze(text string) *analysis {
-	a := &analysis{hits: make([]int, len(d.lx.codes))}
-	// Tokens are runs between spaces; words are runs of letters (with
-	// combining marks) inside them.
-	for tok := range strings.FieldsSeq(text) {
-		tok = strings.TrimFunc(tok, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
-		if tok == "" {
-			continue
-		}
-		n, letters, digits, upperAfterLower, prevLower, unspaced := 0, 0, 0, 0, false, false
-		for _, r := range tok {
-			n++
-			switch {
-			case unicode.In(r, unicode.Mn, unicode.Mc):
-				letters++ // vowel signs and marks of Indic, Arabic, Thai words
-			case unicode.IsLetter(r):
-				letters++
-				if r >= 0xE00 && unicode.In(r, unspacedScripts...) {
-					unspaced = true
-				}
-				up := unicode.IsUpper(r)
-				if up && prevLower {
-					upperAfterLower++
-				}
-				prevLower = unicode.IsLower(r)
-			case unicode.IsDigit(r):
-				digits++
-			}
-		}
-		// Scripts written without spaces make long tokens of whole phrases.
-		long := n > 30 && !unspaced
-		switch {
-		case letters == 0:
-			// Numbers and symbols: neither words nor junk.
-		case digits == 0 && !long && upperAfterLower <= 1 && float64(letters) >= 0.8*float64(n):
-			a.wordChars += n
-		default:
-			a.junkChars += n
-		}
-		if digits > 0 || long || upperAfterLower > 1 {
-			// Junk-shaped tokens do not vote for a language.
-			for _, r := range tok {
-				if unicode.IsLetter(r) {
-					a.letters[scriptOf(r)]++
-					a.nLetters++
-				}
-			}
-			continue
-		}
-		d.splitWords(a, tok)
-	}
-	return a
-}
-
-// splitWords splits a token into words of letters and records each.
-func (d *Detector) splitWords(a *analysis, tok string) {
-	start := -1
-	for i := 0; i <= len(tok); {
-		r, size := rune(-1), 1
-		if i < len(tok) {
-			r, size = utf8.DecodeRuneInString(tok[i:])
-		}
-		inWord := r >= 0 && (unicode.IsLetter(r) || unicode.In(r, unicode.Mn, unicode.Mc))
-		if inWord && start < 0 {
-			start = i
-		}
-		if !inWord && start >= 0 {
-			d.word(a, tok[start:i])
-			start = -1
-		}
-		i += size
-	}
-}
-
-func (d *Detector) word(a *analysis, w string) {
-	a.words++
-	buf := a.wordScratch[:0]
-	script, nl, hasVowel, run, maxRun := -1, 0, false, 0, 0
-	for _, r := range w {
-		if unicode.IsLetter(r) {
-			s := scriptOf(r)
-			a.letters[s]++
-			a.nLetters++
-			if script < 0 {
-				script = s
-			}
-			nl++
-		}
-		lr := unicode.ToLower(r)
-		if isVowel(lr) {
-			hasVowel = true
-			run = 0
-		} else {
-			run++
-			maxRun = max(maxRun, run)
-		}
-		buf = utf8.AppendRune(buf, lr)
-	}
-	a.wordScratch = buf
-	if script == scLatin && nl >= 2 {
-		a.latinWords++
-		if !hasVowel {
-			a.vowelless++
-		}
-		if maxRun >= 4 {
-			a.harsh++
-		}
-	}
-	if m := d.lx.words[string(buf)]; m != 0 {
-		found := false
-		for k := range a.masks {
-			if a.masks[k].mask == m {
-				a.masks[k].n++
-				found = true
-				break
-			}
-		}
-		if !found {
-			a.masks = append(a.masks, maskCount{m, 1})
-		}
-		for i := range d.lx.codes {
-			if m&(1<<uint(i)) != 0 {
-				a.hits[i]++
-			}
-		}
-	}
-}
-
 // shape is the word-shape factor: 1 when at least 80% of the characters
 // are in word-like tokens, 0 at 30% or less.
 func (a *analysis) shape() float64 {
@@ -321,17 +161,6 @@ func (a *analysis) shape() float64 {
 		return 1
 	}
 	return clamp01((float64(a.wordChars)/float64(t) - 0.3) / 0.5)
-}
-
-// excl returns how many words are in list i but not in list j.
-func (a *analysis) excl(i, j int) int {
-	n := 0
-	for _, mc := range a.masks {
-		if mc.mask&(1<<uint(i)) != 0 && mc.mask&(1<<uint(j)) == 0 {
-			n += mc.n
-		}
-	}
-	return n
 }
 
 func clamp01(x float64) float64 {
@@ -429,6 +258,7 @@ func (d *Detector) sameFamily(i, j int) bool {
 // Detect identifies the language of text (already sampled: see Sample).
 func (d *Detector) Detect(text string) Result {
 	a := d.analyze(text)
+	defer d.putAnalysis(a)
 	if a.nLetters == 0 {
 		d.empty.Add(1)
 		return Result{Path: "empty"}

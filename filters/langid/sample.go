@@ -19,12 +19,28 @@ func Sample(text string, maxBytes int) string {
 		return flatten(text)
 	}
 	w := maxBytes / 3
-	parts := []string{
+	parts := [3]string{
 		window(text, 0, w),
 		window(text, len(text)/2-w/2, w),
 		window(text, len(text)-w, w),
 	}
-	return flatten(strings.Join(parts, " "))
+	valid := true
+	for _, p := range parts {
+		valid = valid && utf8.ValidString(p)
+	}
+	if !valid {
+		return flatten(strings.Join(parts[:], " "))
+	}
+	var b strings.Builder
+	b.Grow(len(parts[0]) + len(parts[1]) + len(parts[2]) + 2)
+	cr := hasCR(parts[0]) || hasCR(parts[1]) || hasCR(parts[2])
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		writeFlat(&b, p, cr)
+	}
+	return b.String()
 }
 
 // window returns about n bytes of s from off, widened to whole words.
@@ -51,14 +67,46 @@ func window(s string, off, n int) string {
 	return s[off:end]
 }
 
+// flatten turns line breaks into spaces. Invalid UTF-8 in a text with line
+// breaks becomes U+FFFD, as strings.Map made it (the analysis reads both
+// alike, lingua's window counts bytes).
 func flatten(s string) string {
-	if strings.IndexAny(s, "\r\n") < 0 {
+	cr := hasCR(s)
+	if !cr && strings.IndexByte(s, '\n') < 0 {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' {
-			return ' '
+	if !utf8.ValidString(s) {
+		return strings.Map(func(r rune) rune {
+			if r == '\n' || r == '\r' {
+				return ' '
+			}
+			return r
+		}, s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	writeFlat(&b, s, cr)
+	return b.String()
+}
+
+func hasCR(s string) bool { return strings.IndexByte(s, '\r') >= 0 }
+
+// writeFlat writes s with line breaks as spaces; cr says whether s may
+// hold '\r' (rare: '\n' alone is searched for faster).
+func writeFlat(b *strings.Builder, s string, cr bool) {
+	for {
+		var i int
+		if cr {
+			i = strings.IndexAny(s, "\r\n")
+		} else {
+			i = strings.IndexByte(s, '\n')
 		}
-		return r
-	}, s)
+		if i < 0 {
+			b.WriteString(s)
+			return
+		}
+		b.WriteString(s[:i])
+		b.WriteByte(' ')
+		s = s[i+1:]
+	}
 }

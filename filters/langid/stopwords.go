@@ -82,25 +82,81 @@ var stopWords = map[string]string{
 // lingua.
 var notDecidable = map[string]bool{"hr": true, "id": true}
 
-// lexicon maps a lowercased word to the languages whose list holds it.
+// lexicon maps a lowercased word to the languages whose list holds it. It
+// is an open-addressing hash table on the word's bytes, so that a word is
+// looked up without making a string of it; an entry's number (from 1)
+// indexes the per-text counts of the analysis.
 type lexicon struct {
-	codes []string
-	index map[string]int
-	words map[string]uint64
+	codes   []string
+	index   map[string]int
+	entries []lexEntry // entries[0] is unused: 0 means "not found"
+	slots   []uint16   // entry numbers by hash, linear probing; 0 is empty
+	maxLen  int        // the longest word in bytes: longer words are not looked up
+}
+
+// lexEntry is one word and its lists (bit i: codes[i]).
+type lexEntry struct {
+	word string
+	mask uint64
 }
 
 func newLexicon() *lexicon {
-	lx := &lexicon{index: map[string]int{}, words: map[string]uint64{}}
+	lx := &lexicon{index: map[string]int{}}
 	for code := range stopWords {
 		lx.codes = append(lx.codes, code)
 	}
 	// A fixed order keeps tie-breaking deterministic.
 	sortStrings(lx.codes)
+	if len(lx.codes) > 64 {
+		panic("langid: more than 64 word lists")
+	}
+	masks := map[string]uint64{}
+	var words []string
 	for i, code := range lx.codes {
 		lx.index[code] = i
 		for _, w := range strings.Fields(stopWords[code]) {
-			lx.words[w] |= 1 << uint(i)
+			if masks[w] == 0 {
+				words = append(words, w)
+			}
+			masks[w] |= 1 << uint(i)
+		}
+	}
+	size := 1
+	for size < 4*len(words) {
+		size *= 2
+	}
+	lx.entries = make([]lexEntry, 1, len(words)+1)
+	lx.slots = make([]uint16, size)
+	for _, w := range words {
+		lx.entries = append(lx.entries, lexEntry{w, masks[w]})
+		lx.maxLen = max(lx.maxLen, len(w))
+		h := wordHash([]byte(w))
+		for k := h & uint32(size-1); ; k = (k + 1) & uint32(size-1) {
+			if lx.slots[k] == 0 {
+				lx.slots[k] = uint16(len(lx.entries) - 1)
+				break
+			}
 		}
 	}
 	return lx
+}
+
+// lookup returns the entry number of a lowercased word, 0 if no list has it.
+func (lx *lexicon) lookup(w []byte) int {
+	m := uint32(len(lx.slots) - 1)
+	for k := wordHash(w) & m; ; k = (k + 1) & m {
+		e := lx.slots[k]
+		if e == 0 || lx.entries[e].word == string(w) {
+			return int(e)
+		}
+	}
+}
+
+// wordHash is FNV-1a.
+func wordHash(w []byte) uint32 {
+	h := uint32(2166136261)
+	for _, c := range w {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return h
 }
