@@ -25,6 +25,9 @@ type analysis struct {
 	counts []int32
 	seen   []uint16
 	buf    []byte
+	// sharedArr is shared's answer for list sharedOf-1.
+	sharedArr [64]int
+	sharedOf  int
 
 	lx  *lexicon
 	tab *runeTables
@@ -159,32 +162,34 @@ func (d *Detector) asciiToken(a *analysis, tok string) {
 // asciiWord is word for a word of ASCII letters.
 func (d *Detector) asciiWord(a *analysis, w string) {
 	a.words++
+	lookup := len(w) <= d.lx.maxLen
+	buf := a.buf[:0]
+	h := uint32(fnvOffset)
 	hasVowel, run, maxRun := false, 0, 0
 	for k := 0; k < len(w); k++ {
-		if asciiClass[w[k]]&pVowel != 0 {
+		c := w[k]
+		if asciiClass[c]&pVowel != 0 {
 			hasVowel = true
 			run = 0
 		} else {
 			run++
 			maxRun = max(maxRun, run)
 		}
+		if lookup {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf = append(buf, c)
+			h = (h ^ uint32(c)) * fnvPrime
+		}
 	}
+	a.buf = buf
 	if len(w) >= 2 {
 		a.latinWord(hasVowel, maxRun)
 	}
-	if len(w) > d.lx.maxLen {
-		return
+	if lookup {
+		a.record(d.lx.lookupHash(buf, h))
 	}
-	buf := a.buf[:0]
-	for k := 0; k < len(w); k++ {
-		c := w[k]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf = append(buf, c)
-	}
-	a.buf = buf
-	a.record(d.lx.lookup(buf))
 }
 
 func (a *analysis) latinWord(hasVowel bool, maxRun int) {
@@ -311,14 +316,23 @@ func (a *analysis) record(e int) {
 	}
 }
 
-// excl returns how many words are in list i but not in list j.
-func (a *analysis) excl(i, j int) int {
-	n := 0
+// shared returns, for every list j, how many words of the text are in
+// both list i and list j (so that hits[i]-shared[j] words are in i and
+// not in j).
+func (a *analysis) shared(i int) *[64]int {
+	if a.sharedOf == i+1 {
+		return &a.sharedArr
+	}
+	a.sharedOf = i + 1
+	clear(a.sharedArr[:])
 	for _, e := range a.seen {
 		m := a.lx.entries[e].mask
-		if m&(1<<uint(i)) != 0 && m&(1<<uint(j)) == 0 {
-			n += int(a.counts[e])
+		if m&(1<<uint(i)) == 0 {
+			continue
+		}
+		for n := int(a.counts[e]); m != 0; m &= m - 1 {
+			a.sharedArr[bits.TrailingZeros64(m)] += n
 		}
 	}
-	return n
+	return &a.sharedArr
 }

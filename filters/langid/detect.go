@@ -222,12 +222,13 @@ func (d *Detector) guards(a *analysis, lang string, script int) float64 {
 		coverage = clamp01(float64(a.hits[i]) / float64(a.words) / 0.15)
 	}
 	purity := 1.0
+	both := a.shared(i)
 	for j := range d.lx.codes {
 		if j == i || a.hits[j] == 0 || d.sameFamily(i, j) {
 			continue
 		}
 		// One stray word of another language is not mixing.
-		against, for_ := a.excl(j, i)-1, a.excl(i, j)
+		against, for_ := a.hits[j]-both[j]-1, a.hits[i]-both[j]
 		if against <= 0 {
 			continue
 		}
@@ -251,8 +252,8 @@ var family = map[string]string{
 }
 
 func (d *Detector) sameFamily(i, j int) bool {
-	a, b := d.lx.codes[i], d.lx.codes[j]
-	return family[a] != "" && family[a] == family[b]
+	f := d.lx.family
+	return f[i] != 0 && f[i] == f[j]
 }
 
 // Detect identifies the language of text (already sampled: see Sample).
@@ -355,11 +356,13 @@ func (d *Detector) fastLang(a *analysis) (int, bool) {
 	if a.hits[best] < 3 || float64(a.hits[best]) < 0.08*float64(a.words) {
 		return best, false
 	}
+	both := a.shared(best)
 	for j := range d.lx.codes {
 		if j == best || a.hits[j] == 0 {
 			continue
 		}
-		for_, against := a.excl(best, j), a.excl(j, best)
+		// Words in one list and not the other.
+		for_, against := a.hits[best]-both[j], a.hits[j]-both[j]
 		if for_ < 2 || for_ < 3*against {
 			return best, false
 		}

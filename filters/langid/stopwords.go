@@ -92,6 +92,7 @@ type lexicon struct {
 	entries []lexEntry // entries[0] is unused: 0 means "not found"
 	slots   []uint16   // entry numbers by hash, linear probing; 0 is empty
 	maxLen  int        // the longest word in bytes: longer words are not looked up
+	family  []int      // per list, a number for its family (0: none)
 }
 
 // lexEntry is one word and its lists (bit i: codes[i]).
@@ -109,6 +110,14 @@ func newLexicon() *lexicon {
 	sortStrings(lx.codes)
 	if len(lx.codes) > 64 {
 		panic("langid: more than 64 word lists")
+	}
+	families := map[string]int{}
+	for _, code := range lx.codes {
+		f := family[code]
+		if f != "" && families[f] == 0 {
+			families[f] = len(families) + 1
+		}
+		lx.family = append(lx.family, families[f])
 	}
 	masks := map[string]uint64{}
 	var words []string
@@ -142,9 +151,12 @@ func newLexicon() *lexicon {
 }
 
 // lookup returns the entry number of a lowercased word, 0 if no list has it.
-func (lx *lexicon) lookup(w []byte) int {
+func (lx *lexicon) lookup(w []byte) int { return lx.lookupHash(w, wordHash(w)) }
+
+// lookupHash is lookup for a word whose wordHash is h.
+func (lx *lexicon) lookupHash(w []byte, h uint32) int {
 	m := uint32(len(lx.slots) - 1)
-	for k := wordHash(w) & m; ; k = (k + 1) & m {
+	for k := h & m; ; k = (k + 1) & m {
 		e := lx.slots[k]
 		if e == 0 || lx.entries[e].word == string(w) {
 			return int(e)
@@ -154,9 +166,14 @@ func (lx *lexicon) lookup(w []byte) int {
 
 // wordHash is FNV-1a.
 func wordHash(w []byte) uint32 {
-	h := uint32(2166136261)
+	h := uint32(fnvOffset)
 	for _, c := range w {
-		h = (h ^ uint32(c)) * 16777619
+		h = (h ^ uint32(c)) * fnvPrime
 	}
 	return h
 }
+
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
