@@ -21,10 +21,12 @@ type analysis struct {
 	hitArr [64]int
 	// counts counts the words of the text per lexicon entry (the entry
 	// fixes the set of lists the word is in); seen lists the entries
-	// counted, so that reset and excl visit only those.
+	// counted, so that reset and shared visit only those.
 	counts []int32
 	seen   []uint16
 	buf    []byte
+	runes  []rune   // the token being read, decoded
+	props  []uint16 // and the properties of its runes
 	// sharedArr is shared's answer for list sharedOf-1.
 	sharedArr [64]int
 	sharedOf  int
@@ -47,7 +49,8 @@ func (d *Detector) putAnalysis(a *analysis) {
 		a.counts[e] = 0
 	}
 	clear(a.hits)
-	*a = analysis{hits: a.hits, counts: a.counts, seen: a.seen[:0], buf: a.buf[:0], lx: a.lx, tab: a.tab}
+	*a = analysis{hits: a.hits, counts: a.counts, seen: a.seen[:0], buf: a.buf[:0], runes: a.runes[:0], props: a.props[:0],
+		lx: a.lx, tab: a.tab}
 	d.pool.Put(a)
 }
 
@@ -65,7 +68,7 @@ func (d *Detector) analyze(text string) *analysis {
 				i++
 				continue
 			}
-		} else if r, size := utf8.DecodeRuneInString(text[i:]); t.propOf(r)&pSpace != 0 {
+		} else if r, size := decodeAt(text, i); t.propOf(r)&pSpace != 0 {
 			i += size
 			continue
 		}
@@ -78,7 +81,7 @@ func (d *Detector) analyze(text string) *analysis {
 				j++
 				continue
 			}
-			r, size := utf8.DecodeRuneInString(text[j:])
+			r, size := decodeAt(text, j)
 			if t.propOf(r)&pSpace != 0 {
 				break
 			}
@@ -202,36 +205,37 @@ func (a *analysis) latinWord(hasVowel bool, maxRun int) {
 	}
 }
 
-// token records a token with non-ASCII characters.
+// token records a token with non-ASCII characters. It decodes the token
+// once, into the analysis' rune and property scratch.
 func (d *Detector) token(a *analysis, tok string) {
 	t := a.tab
-	i := 0
-	for i < len(tok) {
-		r, size := utf8.DecodeRuneInString(tok[i:])
-		if t.propOf(r)&(pLetter|pNumber) != 0 {
-			break
-		}
+	rs, ps := a.runes[:0], a.props[:0]
+	for i := 0; i < len(tok); {
+		r, size := decodeAt(tok, i)
+		rs = append(rs, r)
+		ps = append(ps, t.propOf(r))
 		i += size
 	}
-	j := len(tok)
-	for j > i {
-		r, size := utf8.DecodeLastRuneInString(tok[i:j])
-		if t.propOf(r)&(pLetter|pNumber) != 0 {
-			break
-		}
-		j -= size
+	a.runes, a.props = rs, ps
+	// Forward and backward decoding cut invalid UTF-8 alike, so trimming
+	// runes is strings.TrimFunc.
+	i, j := 0, len(rs)
+	for i < j && ps[i]&(pLetter|pNumber) == 0 {
+		i++
+	}
+	for j > i && ps[j-1]&(pLetter|pNumber) == 0 {
+		j--
 	}
 	if i == j {
 		return
 	}
-	tok = tok[i:j]
-	n, letters, digits, upperAfterLower, prevLower, unspaced := 0, 0, 0, 0, false, false
-	for _, r := range tok {
-		n++
-		switch p := t.propOf(r); {
+	rs, ps = rs[i:j], ps[i:j]
+	letters, digits, upperAfterLower, prevLower, unspaced := 0, 0, 0, false, false
+	for k, p := range ps {
+		switch {
 		case p&pLetter != 0:
 			letters++
-			a.letters[t.scriptOf(r)]++
+			a.letters[t.scriptOf(rs[k])]++
 			a.nLetters++
 			if p&pUnspaced != 0 {
 				unspaced = true
@@ -246,38 +250,46 @@ func (d *Detector) token(a *analysis, tok string) {
 			digits++
 		}
 	}
-	if !a.classify(n, letters, digits, upperAfterLower, unspaced) {
+	if !a.classify(len(rs), letters, digits, upperAfterLower, unspaced) {
 		return
 	}
 	start := -1
-	for k := 0; k <= len(tok); {
-		p, size := uint16(0), 1
-		if k < len(tok) {
-			var r rune
-			r, size = utf8.DecodeRuneInString(tok[k:])
-			p = t.propOf(r)
-		}
-		if p&(pLetter|pMark) != 0 {
+	for k := 0; k <= len(ps); k++ {
+		if k < len(ps) && ps[k]&(pLetter|pMark) != 0 {
 			if start < 0 {
 				start = k
 			}
-		} else if start >= 0 {
-			d.word(a, tok[start:k])
+			continue
+		}
+		if start >= 0 {
+			d.word(a, rs[start:k], ps[start:k])
 			start = -1
 		}
-		k += size
 	}
 }
 
-// word records a word of letters and marks (its letters are counted by
-// token).
-func (d *Detector) word(a *analysis, w string) {
+// decodeAt is utf8.DecodeRuneInString(s[i:]), with two-byte sequences
+// (Latin, Greek, Cyrillic, Hebrew, Arabic letters) decoded inline.
+func decodeAt(s string, i int) (rune, int) {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	if c >= 0xC2 && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		return rune(c&0x1F)<<6 | rune(s[i+1]&0x3F), 2
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// word records a word of letters and marks, given as runes and their
+// properties (its letters are counted by token).
+func (d *Detector) word(a *analysis, w []rune, ps []uint16) {
 	t := a.tab
 	a.words++
 	buf := a.buf[:0]
 	script, nl, hasVowel, run, maxRun := -1, 0, false, 0, 0
-	for _, r := range w {
-		if t.propOf(r)&pLetter != 0 {
+	for k, r := range w {
+		if ps[k]&pLetter != 0 {
 			if script < 0 {
 				script = t.scriptOf(r)
 			}
