@@ -41,6 +41,17 @@
 // list, strong evidence of a listed language counts against it, and runs of
 // four consonants stand in for coverage.
 //
+// # Cost
+//
+// The analysis reads the sample once (non-ASCII tokens are decoded once):
+// rune properties, scripts and lowercase come from tables of the Basic
+// Multilingual Plane built on first use (~10 ms, 320 KB) rather than from
+// unicode's binary searches, ASCII tokens are read as bytes, stop words are
+// found in an open-addressing table on the lowercased bytes, and the
+// per-text state is pooled, so that a warm detector allocates only the
+// sample and the result per document. lingua, on the few texts that reach
+// it, is most of what is left.
+//
 // # Contracts
 //
 // [Detector] is goroutine-safe and meant to be built once ([Shared]); lingua
