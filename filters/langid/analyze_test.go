@@ -1,6 +1,7 @@
 package langid
 
 import (
+	"fmt"
 	"math/rand"
 	"strings"
 	"testing"
@@ -154,4 +155,40 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// Pooled analyses must not leak between goroutines or documents: the
+// answers of four goroutines are the sequential ones.
+func TestConcurrentDetect(t *testing.T) {
+	d := New()
+	var texts []string
+	for i, l := range readUDHR(t) {
+		if i%4 == 0 && l.set != "junk" {
+			texts = append(texts, Sample(l.text, DefaultSampleBytes))
+		}
+	}
+	want := make([]Result, len(texts))
+	for i, s := range texts {
+		want[i] = d.Detect(s)
+	}
+	errs := make(chan string, 4)
+	for g := range 4 {
+		go func() {
+			for k := range texts {
+				i := (k*7 + g*13) % len(texts)
+				if r := d.Detect(texts[i]); r.Lang != want[i].Lang || r.Path != want[i].Path ||
+					(r.Path != "lingua" && r.Score != want[i].Score) {
+					errs <- fmt.Sprintf("%.40q: got %s %v %s, want %s %v %s", texts[i], r.Lang, r.Score, r.Path,
+						want[i].Lang, want[i].Score, want[i].Path)
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range 4 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
 }
