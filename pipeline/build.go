@@ -313,11 +313,20 @@ func (b *Build) runGroup(ctx context.Context, sp *SourcePlan, ss *SourceStats, g
 		if !ok {
 			continue
 		}
+		before := make([]map[string]int64, gi)
+		for j := range before {
+			before[j] = counters(sp.Steps[j])
+		}
 		p := b.newPass(sp, sp.Steps[:gi], nil)
 		err := b.eachShard(ctx, g0, g1, nil, func(ctx context.Context, idx int) error {
 			return p.runShard(ctx, sp.Inputs[idx], func(d *Doc) error { return g.Observe(idx-g0, d) })
 		})
 		p.close()
+		for j := range before {
+			if after := counters(sp.Steps[j]); after != nil {
+				ss.Steps[j].discount(before[j], after)
+			}
+		}
 		if err != nil {
 			return err
 		}

@@ -20,6 +20,7 @@ type StepStats struct {
 	Counters map[string]int64 `json:"counters,omitempty"`
 
 	acc   map[string]int64 // counters of instances replaced between groups
+	pre   map[string]int64 // what the current instance counted in pre-passes
 	nanos atomic.Int64
 	in    atomic.Int64
 	out   atomic.Int64
@@ -125,8 +126,29 @@ func (st *StepStats) keep(step Step) {
 		st.acc = map[string]int64{}
 	}
 	for k, v := range r.Counters() {
-		st.acc[k] += v
+		st.acc[k] += v - st.pre[k]
 	}
+	st.pre = nil
+}
+
+// discount records what a step counted while it ran in a pre-pass (between
+// two snapshots of its counters): the documents it saw there are seen again
+// in the main pass, and the stats count each once.
+func (st *StepStats) discount(before, after map[string]int64) {
+	if st.pre == nil {
+		st.pre = map[string]int64{}
+	}
+	for k, v := range after {
+		st.pre[k] += v - before[k]
+	}
+}
+
+// counters snapshots a step's counters (nil if it reports none).
+func counters(step Step) map[string]int64 {
+	if r, ok := step.(StatsReporter); ok {
+		return r.Counters()
+	}
+	return nil
 }
 
 // DropReasons returns the source's drop reasons sorted by count, then name.

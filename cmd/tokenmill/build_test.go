@@ -107,6 +107,16 @@ func TestBuildDeterministic(t *testing.T) {
 			t.Errorf("%s: manifest says %s/%d, file is %s/%d", sh.Path, sh.SHA256, sh.Bytes, got, len(f1[sh.Path]))
 		}
 	}
+	// Step counters count each document once, though doc_dedup also ran in
+	// line_dedup's pre-pass.
+	var st pipeline.Stats
+	if err := json.Unmarshal(mustRead(t, filepath.Join(d1, "stats.json")), &st); err != nil {
+		t.Fatal(err)
+	}
+	cs := st.Sources[0]
+	if dd := cs.Steps[0]; dd.Name != "doc_dedup" || dd.Counters["docs_duplicate"] != cs.Drops["doc_dedup:duplicate"] || dd.Counters["docs_duplicate"] == 0 {
+		t.Errorf("doc_dedup counted %d duplicates, dropped %d", dd.Counters["docs_duplicate"], cs.Drops["doc_dedup:duplicate"])
+	}
 	// The sample's damaged records are counted, not fatal.
 	for _, want := range []string{"bad-content-length", "bad-header", "truncated-gzip", "CC-SAMPLE-2023-06-00000.warc.wet.gz: record 11 (offset "} {
 		if !strings.Contains(summary, want) {
