@@ -72,7 +72,7 @@ printf 'ratio langid (ours/lingua alone): %.0fx\n' "$(echo "$OURS_LANG / $LINGUA
 echo "fastText lid.176 (CCNet's model) is not measured: the model cannot be downloaded here."
 
 echo
-echo "end to end: tokenmill build, the embedded LLaMA recipe's CC chain (WET read, line dedup, doc dedup,"
+echo "end to end: tokenmill build, the embedded LLaMA recipe's CC chain (WET read, doc dedup, line dedup,"
 echo "langid, perplexity, wikiref, tokenize, Parquet text and token shards) on the same corpus, one core"
 go build -o "$TMP/tokenmill" ./cmd/tokenmill
 gzip -1 -c "$TMP/corpus.wet" > "$TMP/corpus.warc.wet.gz"
