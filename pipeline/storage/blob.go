@@ -51,13 +51,7 @@ func openBlob(ctx context.Context, scheme, rest string) (*blobBackend, error) {
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	var b *blob.Bucket
-	switch scheme {
-	case "s3":
-		b, err = blob.OpenBucket(ctx, u)
-	case "gs":
-		b, err = blob.OpenBucket(ctx, u)
-	}
+	b, err := blob.OpenBucket(ctx, u)
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", u, err)
 	}

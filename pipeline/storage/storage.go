@@ -236,8 +236,8 @@ func IsRemote(u string) bool {
 // --- embedded corpora -------------------------------------------------------
 
 var (
-	embedMu   sync.Mutex
-	embedded_ = map[string]fs.FS{}
+	embedMu    sync.Mutex
+	embeddedFS = map[string]fs.FS{}
 )
 
 // RegisterEmbedded makes fsys readable as embed://name/... . The CLI
@@ -245,13 +245,13 @@ var (
 func RegisterEmbedded(name string, fsys fs.FS) {
 	embedMu.Lock()
 	defer embedMu.Unlock()
-	embedded_[name] = fsys
+	embeddedFS[name] = fsys
 }
 
 func embedded(rest string) (backend, error) {
 	name, sub, _ := strings.Cut(rest, "/")
 	embedMu.Lock()
-	fsys, ok := embedded_[name]
+	fsys, ok := embeddedFS[name]
 	embedMu.Unlock()
 	if !ok {
 		return nil, fmt.Errorf("storage: no embedded corpus %q", name)
@@ -336,13 +336,12 @@ func (m *memReaderAt) ReadAt(p []byte, off int64) (int, error) {
 func (m *memReaderAt) Size() int64  { return int64(len(m.data)) }
 func (m *memReaderAt) Close() error { return nil }
 
-// cleanKey rejects keys that would escape the root.
+// cleanKey rejects keys that would escape the root and folds "a//b" and
+// "./a" into their clean form.
 func cleanKey(key string) (string, error) {
 	c := path.Clean("/" + key)[1:]
-	if c == "" || c != strings.TrimPrefix(key, "./") {
-		if c == "" || strings.Contains(key, "..") {
-			return "", fmt.Errorf("storage: invalid key %q", key)
-		}
+	if c == "" || (c != strings.TrimPrefix(key, "./") && strings.Contains(key, "..")) {
+		return "", fmt.Errorf("storage: invalid key %q", key)
 	}
 	return c, nil
 }
