@@ -10,7 +10,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -102,6 +101,25 @@ JSON string literal, so documents may hold newlines and NULs.`,
 					}
 					line = []byte(s)
 				}
+				if pieces {
+					// As spm_encode --output_format=piece: an unknown piece
+					// is the text it covers.
+					ps := m.EncodeAsPieces(string(line))
+					if bos {
+						ps = append([]string{m.IDToPiece(m.BOSID())}, ps...)
+					}
+					if eos {
+						ps = append(ps, m.IDToPiece(m.EOSID()))
+					}
+					dst = append(dst, '[')
+					for i, p := range ps {
+						if i > 0 {
+							dst = append(dst, ", "...)
+						}
+						dst = appendJSONString(dst, p)
+					}
+					return append(dst, "]\n"...), nil
+				}
 				ids := (*scratch)[:0]
 				if bos {
 					ids = append(ids, m.BOSID())
@@ -116,21 +134,9 @@ JSON string literal, so documents may hold newlines and NULs.`,
 					if i > 0 {
 						dst = append(dst, ", "...)
 					}
-					if pieces {
-						dst = appendJSONString(dst, m.IDToPiece(id))
-					} else {
-						dst = strconv.AppendInt(dst, int64(id), 10)
-					}
+					dst = strconv.AppendInt(dst, int64(id), 10)
 				}
 				return append(dst, "]\n"...), nil
-			}
-			if prof := os.Getenv("TOKENMILL_CPUPROFILE"); prof != "" {
-				f, err := os.Create(prof)
-				if err != nil {
-					return err
-				}
-				pprof.StartCPUProfile(f)
-				defer pprof.StopCPUProfile()
 			}
 			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<20)
 			if err := parallelLines(cmd.InOrStdin(), out, threads, enc); err != nil {
