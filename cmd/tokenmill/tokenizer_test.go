@@ -13,12 +13,15 @@ func TestTokenizerEncode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// As spm_encode --output_format=piece prints them (checked by hand):
-	// every digit is its own piece.
+	// spm_encode --model bpe8k.model --output_format=id prints these.
+	if want := "[482, 321, 364, 2491, 901, 5378, 5466, 5434]\n"; out != want {
+		t.Errorf("ids %q, want %q", out, want)
+	}
 	ids, _ := runCLI(t, "Hello world 42\n", true, "tokenizer", "encode", "--model", bpe, "--bos", "--eos")
 	if ids != "[1, "+out[1:len(out)-2]+", 2]\n" {
 		t.Errorf("--bos --eos: %q vs %q", ids, out)
 	}
+	// As spm_encode --output_format=piece prints them: every digit its own piece.
 	pieces, err := runCLI(t, "Hello world 42\n", true, "tokenizer", "encode", "--model", bpe, "--pieces")
 	if err != nil || pieces != `["▁H", "el", "lo", "▁wor", "ld", "▁", "4", "2"]`+"\n" {
 		t.Errorf("bpe pieces %q %v", pieces, err)
