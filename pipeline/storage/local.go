@@ -72,6 +72,14 @@ func (b *localBackend) create(_ context.Context, key string) (Writer, error) {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return nil, err
 	}
+	// Leftovers of an earlier write of this key that was killed before it
+	// committed: nothing reads them, so the retry clears them. (One writer
+	// per key at a time is the pipeline's rule: a key names one task's output.)
+	if stale, _ := filepath.Glob(filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+tmpMarker+"*")); len(stale) > 0 {
+		for _, f := range stale {
+			os.Remove(f)
+		}
+	}
 	var rnd [6]byte
 	rand.Read(rnd[:])
 	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+tmpMarker+hex.EncodeToString(rnd[:]))
