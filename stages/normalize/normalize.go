@@ -31,15 +31,7 @@ func AppendForDedup(dst []byte, line string) []byte {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
-			switch {
-			case c >= 'A' && c <= 'Z':
-				dst = append(dst, c+'a'-'A')
-			case c >= '0' && c <= '9':
-				dst = append(dst, '0')
-			case isControl(rune(c)):
-			default:
-				dst = append(dst, c)
-			}
+			dst = appendASCII(dst, c)
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -58,6 +50,20 @@ func AppendForDedup(dst []byte, line string) []byte {
 	return dst
 }
 
+// appendASCII is both normalizations of an ASCII byte: lowercase, digits
+// to 0, control characters deleted (ASCII punctuation is kept by both).
+func appendASCII(dst []byte, c byte) []byte {
+	switch {
+	case c >= 'A' && c <= 'Z':
+		return append(dst, c+'a'-'A')
+	case c >= '0' && c <= '9':
+		return append(dst, '0')
+	case isControl(rune(c)):
+		return dst
+	}
+	return append(dst, c)
+}
+
 // Normalize returns CCNet's normalize(line) with its default arguments
 // (accent, case, numbers: true; punct: 1).
 func Normalize(line string) string { return string(AppendNormalize(nil, line)) }
@@ -74,15 +80,7 @@ func AppendNormalize(dst []byte, line string) []byte {
 			// ASCII is a starter: it completes any pending segment.
 			dst = n.flush(dst)
 			i++
-			switch {
-			case c >= 'A' && c <= 'Z':
-				dst = append(dst, c+'a'-'A')
-			case c >= '0' && c <= '9':
-				dst = append(dst, '0')
-			case isControl(rune(c)):
-			default:
-				dst = append(dst, c)
-			}
+			dst = appendASCII(dst, c)
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
