@@ -56,8 +56,8 @@ type Build struct {
 	Sources []SourcePlan
 	Out     *storage.Store
 	Sink    Sink
-	// Open opens an input's raw bytes.
-	Open func(ctx context.Context, in Input) (io.ReadCloser, error)
+	// Files is the storage sources read their inputs through.
+	Files Files
 	// Workers is the size of the worker pool; 0 means all cores.
 	Workers   int
 	RecipeSHA string
@@ -183,10 +183,10 @@ func mergeManifests(prev, cur *manifest.Manifest) *manifest.Manifest {
 		}
 		inputs := map[string]manifest.Input{}
 		for _, in := range old.Inputs {
-			inputs[in.Path] = in
+			inputs[in.Path+"\x00"+in.Part] = in
 		}
 		for _, in := range s.Inputs {
-			inputs[in.Path] = in
+			inputs[in.Path+"\x00"+in.Part] = in
 		}
 		m := s
 		m.Shards, m.Inputs, m.Docs, m.Tokens, m.Bytes = nil, nil, 0, 0, 0
@@ -365,10 +365,10 @@ func (b *Build) runGroup(ctx context.Context, sp *SourcePlan, ss *SourceStats, g
 		}
 		r, _ := res.(ShardResult)
 		size := in.Size
-		if digest.eof {
+		if digest != nil && digest.eof {
 			size = digest.n
 		}
-		m := &marker{RecipeSHA256: b.RecipeSHA, Input: manifest.Input{Path: in.URL, Size: size, SHA256: digest.Sum(), ETag: in.ETag},
+		m := &marker{RecipeSHA256: b.RecipeSHA, Input: manifest.Input{Path: in.URL, Part: in.Part, Size: size, SHA256: digest.Sum(), ETag: in.ETag},
 			Shards: r.Shards, Docs: r.Docs, Tokens: r.Tokens, Bytes: r.Bytes}
 		data, _ := json.MarshalIndent(m, "", "  ")
 		if err := b.Out.WriteFile(ctx, markerKey(sp.Name, in.Name), data); err != nil {
@@ -387,7 +387,7 @@ func (b *Build) runGroup(ctx context.Context, sp *SourcePlan, ss *SourceStats, g
 }
 
 func (b *Build) newPass(sp *SourcePlan, steps []Step, ss *SourceStats) *pass {
-	p := &pass{src: sp.Source, steps: steps, stats: ss, open: b.Open, jobs: make(chan *batch, b.Workers), workers: b.Workers}
+	p := &pass{src: sp.Source, steps: steps, stats: ss, files: b.Files, jobs: make(chan *batch, b.Workers), workers: b.Workers}
 	var wg sync.WaitGroup
 	startWorkers(b.Workers, p.jobs, &wg, p.apply)
 	p.wait = wg.Wait

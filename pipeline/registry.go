@@ -196,6 +196,9 @@ type Env struct {
 	Logger *slog.Logger
 	// Source is the name of the source whose chain the step belongs to.
 	Source string
+	// BaseURL is the source's base_url: what relative paths in an input
+	// listing are joined to ("" means the listing's own folder).
+	BaseURL string
 	// TempDir is a scratch folder private to this build (spills, sorted runs).
 	TempDir string
 	// Workers is the number of worker goroutines of the build.

@@ -32,7 +32,7 @@ type pass struct {
 	src     Source
 	steps   []Step
 	stats   *SourceStats // nil in pre-passes
-	open    func(ctx context.Context, in Input) (io.ReadCloser, error)
+	files   Files
 	jobs    chan *batch
 	workers int
 	wait    func()
@@ -105,17 +105,33 @@ func (p *pass) runShard(ctx context.Context, in Input, emit func(*Doc) error) er
 }
 
 // runShardDigest is runShard that also returns the SHA-256 and size of the
-// input's raw bytes when the reader consumed all of them ("" otherwise).
+// input's raw bytes when the reader consumed all of them (nil otherwise).
 func (p *pass) runShardDigest(ctx context.Context, in Input, emit func(*Doc) error) (*hashingReader, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	rawIn, err := p.open(ctx, in)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", in.URL, err)
+	fs := &digestFiles{Files: p.files, url: in.URL}
+	if in.Part != "" {
+		fs.url = "" // a part's bytes are not the file's
 	}
-	raw := &hashingReader{r: rawIn, h: sha256.New()}
-	err = p.read(ctx, in, raw, emit)
-	return raw, err
+	err := p.read(ctx, in, fs, emit)
+	return fs.h, err
+}
+
+// digestFiles is the Files a task's source reads through: it digests the
+// input file when the source streams it whole.
+type digestFiles struct {
+	Files
+	url string
+	h   *hashingReader
+}
+
+func (f *digestFiles) Open(ctx context.Context, u string) (io.ReadCloser, error) {
+	r, err := f.Files.Open(ctx, u)
+	if err != nil || u != f.url || f.h != nil {
+		return r, err
+	}
+	f.h = &hashingReader{r: r, h: sha256.New()}
+	return f.h, nil
 }
 
 // hashingReader digests what a reader consumes of its input.
@@ -141,23 +157,22 @@ func (h *hashingReader) Close() error { return h.r.Close() }
 // Sum returns the hex SHA-256 of the whole input, or "" if it was not read
 // to its end.
 func (h *hashingReader) Sum() string {
-	if !h.eof {
+	if h == nil || !h.eof {
 		return ""
 	}
 	return hex.EncodeToString(h.h.Sum(nil))
 }
 
-func (p *pass) read(ctx context.Context, in Input, raw io.ReadCloser, emit func(*Doc) error) error {
+func (p *pass) read(ctx context.Context, in Input, fs Files, emit func(*Doc) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	skip := func(error) {}
 	if p.stats != nil {
 		skip = p.stats.skip
 	}
-	r, err := p.src.Open(ctx, in, raw, skip)
+	r, err := p.src.Open(ctx, fs, in, skip)
 	if err != nil {
-		raw.Close()
-		return fmt.Errorf("open %s: %w", in.URL, err)
+		return fmt.Errorf("open %s: %w", describe(in), err)
 	}
 	order := make(chan *batch, 2*p.workers+2)
 	readErr := make(chan error, 1)
@@ -238,7 +253,15 @@ func (p *pass) read(ctx context.Context, in Input, raw io.ReadCloser, emit func(
 		if errors.Is(rerr, context.Canceled) && ctx.Err() != nil {
 			return rerr
 		}
-		return fmt.Errorf("read %s: %w", in.URL, rerr)
+		return fmt.Errorf("read %s: %w", describe(in), rerr)
 	}
 	return nil
+}
+
+// describe names an input in errors: its URL, and its part where it has one.
+func describe(in Input) string {
+	if in.Part != "" {
+		return in.URL + " (" + in.Part + ")"
+	}
+	return in.URL
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -156,9 +155,7 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 		Sink: &shard.Sink{Out: out, Docs: rec.Output.Docs && !f.noDocs, Tokens: tok != nil,
 			Opts: shard.Options{RowGroupBytes: rec.Output.RowGroupBytes, Metadata: shardMeta(tokInfo)}},
 		Tokenizer: tokInfo,
-		Open: func(ctx context.Context, in pipeline.Input) (io.ReadCloser, error) {
-			return stores.OpenFile(ctx, in.URL)
-		},
+		Files:     stores,
 		Workers:   workers,
 		RecipeSHA: rec.Digest,
 		Logger:    log,
@@ -167,7 +164,7 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 		if len(only) > 0 && !only[s.Name] {
 			continue
 		}
-		env := &pipeline.Env{Logger: log.With("source", s.Name), Source: s.Name, TempDir: filepath.Join(tmp, s.Name),
+		env := &pipeline.Env{Logger: log.With("source", s.Name), Source: s.Name, BaseURL: s.BaseURL, TempDir: filepath.Join(tmp, s.Name),
 			Workers: workers, MemoryBytes: f.memory << 20, Rand: rand.New(rand.NewSource(rec.Seed)), Now: time.Now, ReadFile: readFile}
 		os.MkdirAll(env.TempDir, 0o755)
 		src, err := reg.NewSource(s.Format, s.Options, env)
@@ -186,7 +183,7 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 		if o, ok := overrides[s.Name]; ok {
 			specs = o
 		}
-		ins, err := stores.ResolveInputs(ctx, specs, src.Pattern(), s.BaseURL)
+		ins, err := src.Inputs(ctx, stores, specs)
 		if err != nil {
 			return fmt.Errorf("source %s: %w", s.Name, err)
 		}

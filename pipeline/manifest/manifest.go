@@ -66,7 +66,10 @@ type Shard struct {
 
 // Input is one consumed input file.
 type Input struct {
-	Path   string `json:"path"`
+	Path string `json:"path"`
+	// Part is the part of Path the input covered, for sources that split a
+	// file into several inputs; empty for the whole file.
+	Part   string `json:"part,omitempty"`
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256,omitempty"`
 	ETag   string `json:"etag,omitempty"`

@@ -2,9 +2,9 @@ package commoncrawl
 
 import (
 	"context"
-	"io"
 
 	"github.com/tokenmill/tokenmill/pipeline"
+	"github.com/tokenmill/tokenmill/sources/inputs"
 )
 
 // Spec describes the commoncrawl source format in recipes.
@@ -19,21 +19,40 @@ var Spec = pipeline.Spec{
 
 // Source opens WET files; it implements pipeline.Source.
 type Source struct {
-	Name string
-	Opts Options
+	Name    string
+	Opts    Options
+	BaseURL string
 }
 
 // Register adds the commoncrawl format to r.
 func Register(r *pipeline.Registry) {
 	r.RegisterSource(Spec, func(c pipeline.Config, env *pipeline.Env) (pipeline.Source, error) {
-		return &Source{Name: env.Source, Opts: Options{Source: env.Source, RepairUTF8: c.Bool("repair_utf8")}}, nil
+		return &Source{Name: env.Source, BaseURL: env.BaseURL,
+			Opts: Options{Source: env.Source, RepairUTF8: c.Bool("repair_utf8")}}, nil
 	})
 }
 
-// Pattern is the file pattern of WET files in a folder.
-func (s *Source) Pattern() []string { return []string{"*.warc.wet.gz", "*.wet.gz"} }
+// inputOptions: WET files in folders, wet.paths.gz listings, and names
+// without ".warc.wet.gz".
+func (s *Source) inputOptions() inputs.Options {
+	return inputs.Options{
+		Patterns: []string{"*.warc.wet.gz", "*.wet.gz"},
+		BaseURL:  s.BaseURL,
+		Suffixes: []string{".gz", ".wet", ".warc"},
+	}
+}
+
+// Inputs resolves WET files, globs, folders and wet.paths.gz listings; each
+// file is one input.
+func (s *Source) Inputs(ctx context.Context, fs pipeline.Files, specs []string) ([]pipeline.Input, error) {
+	return inputs.Resolve(ctx, fs, specs, s.inputOptions())
+}
 
 // Open starts reading one WET file.
-func (s *Source) Open(ctx context.Context, in pipeline.Input, r io.ReadCloser, skip pipeline.SkipFunc) (pipeline.Reader, error) {
+func (s *Source) Open(ctx context.Context, fs pipeline.Files, in pipeline.Input, skip pipeline.SkipFunc) (pipeline.Reader, error) {
+	r, err := fs.Open(ctx, in.URL)
+	if err != nil {
+		return nil, err
+	}
 	return NewReader(ctx, in.URL, r, skip, s.Opts), nil
 }

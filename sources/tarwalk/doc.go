@@ -1,0 +1,9 @@
+// Package tarwalk walks the regular files of a tar stream (arXiv's monthly
+// source tarballs and each paper's inner tar, the Books3 tarball) the way
+// sources need it: with each member's byte offset for error reports, with
+// damage kept local (a corrupt header is reported and the walk resumes at
+// the next block that holds a valid header), and with a truncated archive
+// told apart from a finished one.
+//
+// It exists so that every tar-based source reads tar the same way.
+package tarwalk
