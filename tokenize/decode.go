@@ -1,16 +1,26 @@
 package tokenize
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
 
-// Decode turns ids back into text as SentencePieceProcessor::Decode does:
-// control pieces vanish, <unk> becomes the unk surface (" ⁇ " by default),
-// runs of byte pieces become their bytes (malformed UTF-8 as U+FFFD per
-// byte), U+2581 becomes a space, and the dummy-prefix space at the start of
-// the text is dropped. Ids out of range are skipped.
-func (m *Model) Decode(ids []int32) string {
+// Decode turns ids back into text as SentencePieceProcessor::Decode (and
+// spm_decode) does: control pieces vanish, <unk> becomes the unk surface
+// (" ⁇ " by default), runs of byte pieces become their bytes (malformed UTF-8
+// as U+FFFD per byte), U+2581 becomes a space, and the one space the dummy
+// prefix added at the start of the text is dropped — only that one: with
+// whitespace kept (LLaMA's identity normalization), "  x" decodes back to
+// "  x". Only a model that removes extra whitespace drops every leading
+// space, as SentencePiece does. An id out of range is an error, as in
+// spm_decode ("Invalid id").
+func (m *Model) Decode(ids []int32) (string, error) {
+	for _, id := range ids {
+		if id < 0 || int(id) >= len(m.pieces) {
+			return "", fmt.Errorf("tokenize: invalid id %d (vocabulary size %d)", id, len(m.pieces))
+		}
+	}
 	var sb strings.Builder
 	var bytes []byte
 	flush := func() {
@@ -24,31 +34,36 @@ func (m *Model) Decode(ids []int32) string {
 			bytes = bytes[n:]
 		}
 	}
+	// atStart: the next piece may begin with the dummy-prefix space;
+	// consumed: the previous piece was that space.
+	atStart, consumed := true, false
 	for _, id := range ids {
-		if id < 0 || int(id) >= len(m.pieces) {
-			continue
-		}
 		p := &m.pieces[id]
-		switch p.Type {
-		case Byte:
+		if p.Type == Byte {
 			b, _ := parseBytePiece(p.Text)
 			bytes = append(bytes, b)
 			continue
+		}
+		flush()
+		if consumed || sb.Len() > 0 {
+			atStart = false
+		}
+		consumed = false
+		switch p.Type {
 		case Control:
-			flush()
 			continue
 		case Unknown:
-			flush()
 			sb.WriteString(m.unkSurface)
 			continue
 		}
-		flush()
 		piece := p.Text
-		if sb.Len() == 0 && (m.addDummyPrefix || m.removeExtraWS) {
-			piece = strings.TrimPrefix(piece, spaceSymbol)
+		if atStart && (m.addDummyPrefix || m.removeExtraWS) {
+			var ok bool
+			piece, ok = strings.CutPrefix(piece, spaceSymbol)
+			consumed = ok && !m.removeExtraWS
 		}
 		sb.WriteString(strings.ReplaceAll(piece, spaceSymbol, " "))
 	}
 	flush()
-	return sb.String()
+	return sb.String(), nil
 }

@@ -19,7 +19,11 @@ func Example() {
 	ids := m.Encode("Tokenizers split 42 🙂")
 	fmt.Println(ids)
 	fmt.Println(m.EncodePieces("Tokenizers split 42 🙂"))
-	fmt.Printf("%q\n", m.Decode(ids))
+	text, err := m.Decode(ids)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%q\n", text)
 	// Output:
 	// bpe 8000 1 2
 	// [302 477 265 391 386 270 2921 5378 5466 5434 5378 243 162 156 133]

@@ -19,7 +19,10 @@ func FuzzRoundTrip(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, x string) {
 		ids := m.Encode(x)
-		got := m.Decode(ids)
+		got, err := m.Decode(ids)
+		if err != nil {
+			t.Fatal(err)
+		}
 		want := replaceInvalid(x)
 		want = strings.ReplaceAll(want, spaceSymbol, " ")
 		if got != want {

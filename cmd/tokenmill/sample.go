@@ -144,7 +144,11 @@ func runSample(cmd *cobra.Command, f sampleFlags) error {
 	if len(gen) > 0 && gen[len(gen)-1] == eos {
 		gen = gen[:len(gen)-1]
 	}
-	fmt.Fprintln(out, tok.Decode(append(prompt[1:], gen...)))
+	text, err := tok.Decode(append(prompt[1:], gen...))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, text)
 	return nil
 }
 

@@ -250,7 +250,10 @@ func newTokenizerDecodeCmd() *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("stdin line %d: %w", lineNo, err)
 				}
-				text := m.Decode(ids)
+				text, err := m.Decode(ids)
+				if err != nil {
+					return fmt.Errorf("stdin line %d: %w", lineNo, err)
+				}
 				if jsonOut {
 					out.Write(appendJSONString(nil, text))
 				} else {

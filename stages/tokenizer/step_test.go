@@ -23,7 +23,7 @@ func TestStep(t *testing.T) {
 	if drop, err := s.Process(d); drop != "" || err != nil {
 		t.Fatal(drop, err)
 	}
-	if got := s.m.Decode(d.Tokens); got != d.Text {
+	if got, err := s.m.Decode(d.Tokens); err != nil || got != d.Text {
 		t.Errorf("decode(encode(x)) = %q", got)
 	}
 	// Digits are pieces of their own (LLaMA's split_digits).
