@@ -45,3 +45,7 @@ go test -count=1 -timeout 20m ./...
 # The build tests again with the pipeline's self-checks on (unique IDs, order kept);
 # TestInputOverride reads fixtures that repeat record IDs on purpose.
 go test -count=1 -tags invariants -run 'TestBuild|TestKilled|TestS3|TestGCS' ./pipeline/... ./cmd/tokenmill
+# Damaged gzip members, for a bounded time: no record lost beyond the damaged
+# member, none emitted twice or altered.
+go test -run '^$' -fuzz FuzzDamagedSample -fuzztime 20s ./sources/commoncrawl
+go test -run '^$' -fuzz FuzzMembersMutation -fuzztime 10s ./sources/codec

@@ -12,8 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/klauspost/compress/gzip"
 	"github.com/tokenmill/tokenmill/pipeline"
+	"github.com/tokenmill/tokenmill/sources/codec"
 )
 
 // Sentinel causes, wrapped in pipeline.CorruptError with a stats reason.
@@ -37,6 +37,11 @@ const maxRecordBytes = 256 << 20
 // resynchronisation after a corrupt member.
 const maxReplayBytes = 64 << 20
 
+// maxVerifiedBytes is the largest member (decompressed) that is checked
+// whole before any of its records is read: CommonCrawl's members hold one
+// record each, far smaller. A larger member is read as it decompresses.
+const maxVerifiedBytes = 16 << 20
+
 // Options control the reader.
 type Options struct {
 	// Source is the Doc.Source to set; "commoncrawl" when empty.
@@ -54,12 +59,10 @@ type Reader struct {
 	skip pipeline.SkipFunc
 	ctx  context.Context
 
-	raw    *rawStream
-	closer io.Closer
-	zr     *gzip.Reader
-	br     *bufio.Reader // over the current member's decompressed bytes
-	member bool          // a member is open
-	anyMem bool          // at least one member was found
+	members *codec.Members
+	closer  io.Closer
+	br      *bufio.Reader // over the current member's decompressed bytes
+	member  bool          // a member is open
 
 	off    int64 // decompressed offset of the next byte br returns
 	record int   // index of the next record in the file
@@ -79,7 +82,27 @@ func NewReader(ctx context.Context, path string, r io.ReadCloser, skip pipeline.
 	if skip == nil {
 		skip = func(error) {}
 	}
-	return &Reader{path: path, opts: opts, skip: skip, ctx: ctx, raw: newRawStream(r), closer: r}
+	rd := &Reader{path: path, opts: opts, skip: skip, ctx: ctx, closer: r}
+	rd.members = codec.NewMembers(r, codec.MembersOptions{MaxBuffered: maxVerifiedBytes, MaxReplay: maxReplayBytes, OnDamage: rd.damaged})
+	return rd
+}
+
+// damaged reports a gzip member that could not be read. A member holds one
+// record in CommonCrawl's layout, so one that was never started counts as
+// one lost record; one that failed while its records were being read names
+// the record in progress.
+func (r *Reader) damaged(d codec.Damage) {
+	cause := ErrGzip
+	if d.Reason == "truncated-gzip" {
+		cause = ErrTruncated
+	}
+	idx := r.record
+	if d.Started {
+		idx = r.curRecord
+	} else {
+		r.record++
+	}
+	r.report(idx, d.DecompressedOffset, d.Reason, cause, "gzip member at byte %d of the file: %v", d.Offset, d.Err)
 }
 
 // Next advances to the next conversion record.
@@ -127,89 +150,42 @@ func (r *Reader) report(record int, off int64, reason string, cause error, forma
 	})
 }
 
-// openMember starts the next gzip member; false at the end of the file.
+// openMember starts the next gzip member that decodes cleanly; false at the
+// end of the file.
 func (r *Reader) openMember() bool {
-	r.raw.startMember()
-	var err error
-	if r.zr == nil {
-		r.zr, err = gzip.NewReader(r.raw.br)
-	} else {
-		err = r.zr.Reset(r.raw.br)
-	}
-	if err == io.EOF {
-		if !r.anyMem {
+	if !r.members.Next() {
+		if err := r.members.Err(); err != nil {
+			r.err = fmt.Errorf("%s: %w", r.path, err)
+			return false
+		}
+		if !r.members.Any() && r.record == 0 {
 			r.report(0, 0, "empty-file", ErrEmpty, "no gzip member")
 		}
 		r.done = true
 		return false
 	}
-	if err != nil {
-		if isReadErr(err) {
-			r.err = fmt.Errorf("%s: %w", r.path, err)
-			return false
-		}
-		// Not a gzip header here: look for the next member.
-		r.report(r.record, r.off, "bad-gzip", ErrGzip, "%v", err)
-		if !r.resyncGzip() {
-			r.done = true
-			return false
-		}
-		return true
-	}
-	r.anyMem = true
-	r.zr.Multistream(false)
 	if r.br == nil {
-		r.br = bufio.NewReaderSize(r.zr, 64<<10)
+		r.br = bufio.NewReaderSize(r.members.Reader(), 64<<10)
 	} else {
-		r.br.Reset(r.zr)
+		r.br.Reset(r.members.Reader())
 	}
+	r.off = r.members.DecompressedOffset()
 	r.member = true
 	return true
 }
 
-// resyncGzip moves the raw stream to the next gzip magic after the start of
-// the current member; false if there is none.
-func (r *Reader) resyncGzip() bool {
-	r.member = false
-	return r.raw.seekNextMagic()
-}
-
 // endMember is called when a member's decompressed bytes are exhausted or
-// abandoned. It drains what is left so the raw stream sits at the next member.
-func (r *Reader) endMember(abandon bool) {
-	r.member = false
-	if abandon {
-		n, err := io.Copy(io.Discard, r.br)
-		r.off += n
-		if err != nil {
-			r.gzipFailure(err)
-		}
-	}
-}
+// abandoned; the next openMember goes on after it.
+func (r *Reader) endMember(bool) { r.member = false }
 
-// gzipFailure handles an error from the decompressor inside a member.
+// gzipFailure handles an error reading the current member: a failure of
+// the storage is fatal; damage in a member too large to verify first was
+// reported already (damaged), and reading goes on after it.
 func (r *Reader) gzipFailure(err error) {
 	r.member = false
-	if isReadErr(err) {
-		r.err = fmt.Errorf("%s: %w", r.path, err)
-		return
+	if r.members.Err() != nil {
+		r.err = fmt.Errorf("%s: %w", r.path, r.members.Err())
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		r.report(r.curRecord, r.curStart, "truncated-gzip", ErrTruncated, "stream ends inside a gzip member")
-		r.done = true
-		return
-	}
-	r.report(r.curRecord, r.curStart, "bad-gzip", ErrGzip, "%v", err)
-	if !r.resyncGzip() {
-		r.done = true
-	}
-}
-
-// isReadErr tells failures of the underlying storage (which are fatal) from
-// corruption of the data (which is skipped).
-func isReadErr(err error) bool {
-	var re *rawReadError
-	return errors.As(err, &re)
 }
 
 // readLine reads one line without its CRLF/LF. ok is false at the member's
@@ -393,7 +369,7 @@ func (r *Reader) skipToNextRecord() {
 			r.gzipFailure(err)
 			return
 		}
-		_, err = r.readLine(1 << 62)
+		err = r.discardLine()
 		if err == io.EOF {
 			r.endMember(false)
 			return
@@ -409,117 +385,30 @@ func (r *Reader) skipToNextRecord() {
 	}
 }
 
+// discardLine skips one line without keeping it, so a garbage line of any
+// length costs no memory.
+func (r *Reader) discardLine() error {
+	n := 0
+	for {
+		frag, e := r.br.ReadSlice('\n')
+		r.off += int64(len(frag))
+		n += len(frag)
+		if e == nil {
+			return nil
+		}
+		if e == bufio.ErrBufferFull {
+			continue
+		}
+		if e == io.EOF && n > 0 {
+			return errPartialLine
+		}
+		return e
+	}
+}
+
 func clip(b []byte) []byte {
 	if len(b) > 60 {
 		return b[:60]
 	}
 	return b
-}
-
-// rawReadError marks errors of the underlying input (storage), as opposed to
-// errors the decompressor found in the data.
-type rawReadError struct{ err error }
-
-func (e *rawReadError) Error() string { return e.err.Error() }
-func (e *rawReadError) Unwrap() error { return e.err }
-
-// rawStream is the compressed input. The decompressor reads it through a
-// *bufio.Reader (klauspost/compress decodes several times faster from one
-// than from any other io.ByteReader), and the bytes the bufio pulls from the
-// source are also kept, in chunks, from the start of the current gzip member
-// on: after a corrupt member, reading resumes at the next gzip magic after
-// that start, bytes the decompressor had already consumed included.
-type rawStream struct {
-	src     io.Reader
-	br      *bufio.Reader
-	off     int64 // offset in src of the next byte src returns
-	chunks  []rawChunk
-	kept    int
-	keeping bool
-	free    [][]byte
-	// memberStart is the offset of the current member's first byte.
-	memberStart int64
-}
-
-type rawChunk struct {
-	off int64
-	b   []byte
-}
-
-func newRawStream(r io.Reader) *rawStream {
-	s := &rawStream{src: r, keeping: true}
-	s.br = bufio.NewReaderSize(s, 64<<10)
-	return s
-}
-
-// Read is what the bufio.Reader fills itself from.
-func (s *rawStream) Read(p []byte) (int, error) {
-	n, err := s.src.Read(p)
-	if n > 0 && s.keeping {
-		var buf []byte
-		if k := len(s.free); k > 0 && cap(s.free[k-1]) >= n {
-			buf, s.free = s.free[k-1][:n], s.free[:k-1]
-		} else {
-			buf = make([]byte, n, max(n, 64<<10))
-		}
-		copy(buf, p[:n])
-		s.chunks = append(s.chunks, rawChunk{off: s.off, b: buf})
-		if s.kept += n; s.kept > maxReplayBytes {
-			s.keeping = false // a giant member: no resync inside it
-			s.chunks, s.kept = nil, 0
-		}
-	}
-	s.off += int64(n)
-	if err != nil && err != io.EOF {
-		err = &rawReadError{err}
-	}
-	return n, err
-}
-
-// startMember marks the current position as a member's start and forgets
-// the chunks wholly before it.
-func (s *rawStream) startMember() {
-	start := s.off - int64(s.br.Buffered())
-	s.keeping = true
-	i := 0
-	for i < len(s.chunks) && s.chunks[i].off+int64(len(s.chunks[i].b)) <= start {
-		s.kept -= len(s.chunks[i].b)
-		s.free = append(s.free, s.chunks[i].b)
-		i++
-	}
-	s.chunks = s.chunks[:copy(s.chunks, s.chunks[i:])]
-	s.memberStart = start
-}
-
-var gzipMagic = []byte{0x1f, 0x8b, 0x08}
-
-// seekNextMagic restarts the stream at the next gzip magic after the first
-// byte of the current member; false if there is none.
-func (s *rawStream) seekNextMagic() bool {
-	var rest []byte
-	if s.keeping {
-		for _, c := range s.chunks {
-			from := max(s.memberStart+1-c.off, 0)
-			if from < int64(len(c.b)) {
-				rest = append(rest, c.b[from:]...)
-			}
-		}
-	}
-	// Whatever the bufio read ahead is in rest already; start over on the
-	// kept bytes followed by the unread source.
-	next := &rawStream{src: io.MultiReader(bytes.NewReader(rest), s.src), off: s.memberStart + 1, keeping: true}
-	next.br = bufio.NewReaderSize(next, 64<<10)
-	for {
-		b, err := next.br.Peek(3)
-		if len(b) == 3 && bytes.Equal(b, gzipMagic) {
-			*s = *next
-			s.br = next.br
-			return true
-		}
-		if err != nil {
-			*s = *next
-			return false
-		}
-		next.br.Discard(1)
-	}
 }
