@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"path"
 	"path/filepath"
 	"sort"
@@ -57,9 +56,12 @@ type Store struct {
 	b   backend
 }
 
-// Open opens the store at the folder-like URL u. Local folders are created
-// on the first write, not here.
-func Open(ctx context.Context, u string) (*Store, error) {
+// Open opens the store at the folder-like URL u with DefaultRetry. Local
+// folders are created on the first write, not here.
+func Open(ctx context.Context, u string) (*Store, error) { return OpenRetry(ctx, u, DefaultRetry) }
+
+// OpenRetry is Open with the given timeouts and retries for remote stores.
+func OpenRetry(ctx context.Context, u string, p Retry) (*Store, error) {
 	u = strings.TrimRight(u, "/")
 	scheme, rest, ok := strings.Cut(u, "://")
 	if !ok {
@@ -83,9 +85,9 @@ func Open(ctx context.Context, u string) (*Store, error) {
 		}
 		return &Store{url: u, b: fsys}, nil
 	case "http", "https":
-		return &Store{url: u, b: &httpBackend{base: u + "/", client: http.DefaultClient}}, nil
+		return &Store{url: u, b: newHTTPBackend(u+"/", p)}, nil
 	case "s3", "gs":
-		b, err := openBlob(ctx, scheme, rest)
+		b, err := openBlob(ctx, scheme, rest, p)
 		if err != nil {
 			return nil, err
 		}

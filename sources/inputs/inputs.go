@@ -3,6 +3,7 @@ package inputs
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/tokenmill/tokenmill/pipeline"
+	"github.com/tokenmill/tokenmill/pipeline/storage"
 	"github.com/tokenmill/tokenmill/sources/codec"
 )
 
@@ -116,7 +118,8 @@ func resolve(ctx context.Context, fs pipeline.Files, spec string, opt Options) (
 		}
 		return out, nil
 	}
-	if fi, err := fs.Stat(ctx, spec); err == nil {
+	fi, statErr := fs.Stat(ctx, spec)
+	if statErr == nil {
 		if Match(opt.Listings, spec) {
 			return readListing(ctx, fs, fi.URL, opt.BaseURL)
 		}
@@ -125,7 +128,13 @@ func resolve(ctx context.Context, fs pipeline.Files, spec string, opt Options) (
 	// A folder: every matching file below it.
 	files, err := fs.List(ctx, spec)
 	if err != nil {
-		return nil, fmt.Errorf("input %s: %w", spec, err)
+		if !errors.Is(statErr, storage.ErrNotExist) {
+			// Not a missing file but a failure (refused, timeout, denied):
+			// that is the cause to report, not that the place cannot be
+			// listed.
+			return nil, fmt.Errorf("input %s: %w", spec, statErr)
+		}
+		return nil, fmt.Errorf("input %s: not a file (%v), and not a folder: %w", spec, statErr, err)
 	}
 	if len(files) == 0 {
 		return nil, fmt.Errorf("input %s: no such file or folder", spec)

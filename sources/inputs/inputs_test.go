@@ -3,6 +3,9 @@ package inputs
 import (
 	"bytes"
 	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,5 +120,36 @@ func TestNameParts(t *testing.T) {
 	want := "enwiki-pages-articles-multistream/streams=0-9 enwiki-pages-articles-multistream/streams=10-19 dewiki-pages-articles"
 	if got := names(ins); got != want {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// TestResolveHTTP: a direct file URL is an input; a missing one or a refused
+// connection is reported as such, not as "cannot be listed".
+func TestResolveHTTP(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/crawl/a.warc.wet.gz" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte("gz"))
+	}))
+	defer srv.Close()
+	fs := pipeline.NewStores()
+	defer fs.Close()
+	ctx := context.Background()
+	ins, err := Resolve(ctx, fs, []string{srv.URL + "/crawl/a.warc.wet.gz"}, Options{Suffixes: []string{".gz", ".wet", ".warc"}})
+	if err != nil || len(ins) != 1 || ins[0].Name != "a" || ins[0].Size != 2 {
+		t.Fatalf("got %+v, %v", ins, err)
+	}
+	_, err = Resolve(ctx, fs, []string{srv.URL + "/crawl/missing.warc.wet.gz"}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "404 Not Found") {
+		t.Fatalf("missing: got %v", err)
+	}
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	_, err = Resolve(ctx, fs, []string{"http://" + addr + "/x.warc.wet.gz"}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("refused: got %v", err)
 	}
 }
