@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"strings"
+	"unicode/utf8"
 )
 
 // ModelType is TrainerSpec.model_type.
@@ -244,6 +245,15 @@ func (m *Model) init() error {
 		id := int32(i)
 		if p.Text == "" {
 			return fmt.Errorf("tokenize: piece %d is empty", i)
+		}
+		// Not checked by SentencePiece, but never true of a model it wrote:
+		// a damaged file (a flipped bit) shows here instead of encoding
+		// garbage.
+		if !utf8.ValidString(p.Text) {
+			return fmt.Errorf("tokenize: piece %d %q is not valid UTF-8 (damaged model file?)", i, p.Text)
+		}
+		if math.IsNaN(float64(p.Score)) || math.IsInf(float64(p.Score), 0) {
+			return fmt.Errorf("tokenize: piece %d %q has score %v (damaged model file?)", i, p.Text, p.Score)
 		}
 		switch p.Type {
 		case Normal, UserDefined, Unused:
