@@ -27,6 +27,12 @@ type Field struct {
 	Min     *float64
 	Max     *float64
 	Enum    []string
+	// Check, when set, validates the value after its type is checked (a
+	// language code the detector knows, a well-formed pattern).
+	Check func(v any) error
+	// File marks a string field that names a file the component reads (a
+	// model, a word list): `tokenmill recipe check` makes sure it exists.
+	File bool
 }
 
 // Bound returns a pointer to v, for Field.Min and Field.Max.
@@ -148,6 +154,11 @@ func coerce(f Field, v any) (any, error) {
 	default:
 		return nil, fmt.Errorf("spec declares unknown type %q", f.Type)
 	}
+	if f.Check != nil {
+		if err := f.Check(out); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 
@@ -188,6 +199,18 @@ func (c Config) Float(name string) float64 { return c.values[name].(float64) }
 
 // Bool returns a boolean field.
 func (c Config) Bool(name string) bool { return c.values[name].(bool) }
+
+// Files returns the non-empty values of the spec's File fields, by field
+// name, for checks that the files exist.
+func (c Config) Files(spec Spec) map[string]string {
+	out := map[string]string{}
+	for _, f := range spec.Fields {
+		if v, ok := c.values[f.Name].(string); ok && f.File && v != "" {
+			out[f.Name] = v
+		}
+	}
+	return out
+}
 
 // Env is what a component's constructor may use besides its options. There
 // is no global state: loggers, randomness, clocks and scratch space come from

@@ -1,10 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/tokenmill/tokenmill/pipeline"
+	"github.com/tokenmill/tokenmill/pipeline/storage"
 	"github.com/tokenmill/tokenmill/recipes"
 )
 
@@ -19,8 +25,12 @@ func newRecipeCmd() *cobra.Command {
 			if len(args) == 1 {
 				path = args[0]
 			}
-			r, err := loadRecipe(path, defaultRegistry())
+			reg := defaultRegistry()
+			r, err := loadRecipe(path, reg)
 			if err != nil {
+				return err
+			}
+			if err := checkRecipeFiles(cmd.Context(), r, reg); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d sources, sha256 %s)\n", r.Path, len(r.Sources), r.Digest)
@@ -69,4 +79,42 @@ func newRecipeCmd() *cobra.Command {
 		},
 	})
 	return c
+}
+
+// checkRecipeFiles makes sure every file the recipe names (the tokenizer,
+// models, word lists: step fields marked File) exists, relative paths being
+// relative to the recipe. Every missing file is reported, with its line.
+func checkRecipeFiles(ctx context.Context, r *pipeline.Recipe, reg *pipeline.Registry) error {
+	storage.RegisterEmbedded("sample", recipes.Sample())
+	stores := pipeline.NewStores()
+	defer stores.Close()
+	dir := "."
+	if !strings.HasPrefix(r.Path, "embedded:") {
+		dir = filepath.Dir(r.Path)
+	}
+	var problems []string
+	check := func(line int, what, ref string) {
+		if !strings.Contains(ref, "://") && !filepath.IsAbs(ref) {
+			ref = filepath.Join(dir, ref)
+		}
+		if _, err := stores.Stat(ctx, ref); err != nil {
+			problems = append(problems, fmt.Sprintf("%s:%d: %s: %v", r.Path, line, what, err))
+		}
+	}
+	if r.Tokenizer != "" {
+		check(0, "tokenizer.model", r.Tokenizer)
+	}
+	for _, src := range r.Sources {
+		for _, st := range src.Steps {
+			spec, _ := reg.StepSpec(st.Kind)
+			files := st.Config.Files(spec)
+			for _, field := range slices.Sorted(maps.Keys(files)) {
+				check(st.Line, fmt.Sprintf("sources.%s.%s.%s", src.Name, st.Kind, field), files[field])
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return &pipeline.RecipeError{Problems: problems}
+	}
+	return nil
 }

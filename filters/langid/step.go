@@ -2,6 +2,9 @@ package langid
 
 import (
 	"fmt"
+	"strings"
+
+	"github.com/pemistahl/lingua-go"
 
 	"github.com/tokenmill/tokenmill/pipeline"
 )
@@ -13,7 +16,7 @@ var Spec = pipeline.Spec{
 		"(langid:score<T) and, when keep is not empty, documents in other languages (langid:lang=xx). " +
 		"Reads a bounded sample of the text (start, middle and end windows, newlines as spaces).",
 	Fields: []pipeline.Field{
-		{Name: "keep", Type: pipeline.TypeStrings, Default: []string{},
+		{Name: "keep", Type: pipeline.TypeStrings, Default: []string{}, Check: checkCodes,
 			Doc: "ISO 639-1 codes to keep; empty keeps every language (CC in the LLaMA recipe: [en])."},
 		{Name: "threshold", Type: pipeline.TypeFloat, Default: 0.5, Min: pipeline.Bound(0), Max: pipeline.Bound(1),
 			Doc: "Minimum score (CCNet: 0.5)."},
@@ -79,4 +82,26 @@ func (s *Step) Process(d *pipeline.Doc) (string, error) {
 func (s *Step) Counters() map[string]int64 {
 	st := s.det.Stats()
 	return map[string]int64{"by_script": st.Script, "by_words": st.Words, "by_lingua": st.Lingua, "no_letters": st.Empty, "junk": st.Junk}
+}
+
+// checkCodes refuses language codes the detector cannot return ("english",
+// "EN", "eng"): such a keep list would drop every document.
+func checkCodes(v any) error {
+	known := Codes()
+	for _, c := range v.([]string) {
+		if !known[c] {
+			return fmt.Errorf("%q is not an ISO 639-1 code the detector knows (e.g. en, de, fr)", c)
+		}
+	}
+	return nil
+}
+
+// Codes returns the ISO 639-1 codes of every language the detector can
+// return, lowercase.
+func Codes() map[string]bool {
+	out := map[string]bool{}
+	for _, l := range lingua.AllLanguages() {
+		out[strings.ToLower(l.IsoCode639_1().String())] = true
+	}
+	return out
 }

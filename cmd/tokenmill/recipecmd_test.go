@@ -1,0 +1,45 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRecipeCheckCatches: a keep list of language names, and a tokenizer
+// model that is not there, fail the check with their lines (both once
+// passed and then emptied the output or failed mid-build).
+func TestRecipeCheckCatches(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.yaml")
+	os.WriteFile(path, []byte(`tokenizer:
+  model: missing.model
+sources:
+  - name: cc
+    format: commoncrawl
+    inputs: [x]
+    steps:
+      - langid: {keep: [english]}
+`), 0o644)
+	_, err := runCLI(t, "", true, "recipe", "check", path)
+	if err == nil || !strings.Contains(err.Error(), `r.yaml:8:24: sources[0].steps[0].langid.keep: "english" is not an ISO 639-1 code`) {
+		t.Fatalf("got %v", err)
+	}
+	os.WriteFile(path, []byte(`tokenizer:
+  model: missing.model
+sources:
+  - name: cc
+    format: commoncrawl
+    inputs: [x]
+    steps:
+      - langid: {keep: [en]}
+`), 0o644)
+	_, err = runCLI(t, "", true, "recipe", "check", path)
+	if err == nil || !strings.Contains(err.Error(), "tokenizer.model") || !strings.Contains(err.Error(), "missing.model") {
+		t.Fatalf("got %v", err)
+	}
+	if out, err := runCLI(t, "", true, "recipe", "check"); err != nil || !strings.Contains(out, "ok") {
+		t.Fatalf("embedded recipe: %v %s", err, out)
+	}
+}
