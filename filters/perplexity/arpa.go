@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -164,6 +165,12 @@ func ReadARPA(r io.Reader) (*Model, error) {
 			if err != nil {
 				return nil, fail("bad probability", err)
 			}
+			// KenLM refuses positive log probabilities ("a bug in IRSTLM");
+			// NaN and infinities are damage. -inf is only tolerated for <s>,
+			// which is never predicted.
+			if p := float64(prob); p > 0 || math.IsNaN(p) || (math.IsInf(p, -1) && !(n == 1 && string(fs[1]) == "<s>")) {
+				return nil, fail(fmt.Sprintf("log10 probability %s is not a log probability", fs[0]), nil)
+			}
 			var backoff float32
 			if len(fs) == n+2 {
 				if n == order {
@@ -171,6 +178,9 @@ func ReadARPA(r io.Reader) (*Model, error) {
 				}
 				if backoff, err = parseFloat32(fs[n+1]); err != nil {
 					return nil, fail("bad backoff", err)
+				}
+				if b := float64(backoff); math.IsNaN(b) || math.IsInf(b, 0) {
+					return nil, fail(fmt.Sprintf("backoff %s is not finite", fs[n+1]), nil)
 				}
 			}
 			if n == 1 {

@@ -41,6 +41,10 @@ func TestReadARPAErrors(t *testing.T) {
 		{"backoff-on-top", strings.Replace(tinyARPA, "-0.4\ta </s>", "-0.4\ta </s>\t-1", 1), "arpa line 13: backoff on a 2-gram of the highest order"},
 		{"more-than-declared", strings.Replace(tinyARPA, "ngram 1=4", "ngram 1=3", 1), `expected \2-grams:, got "-0.6\ta\t-0.3"`},
 		{"duplicate", strings.Replace(tinyARPA, "-0.4\ta </s>", "-0.2\t<s> a", 1), "duplicate 2-gram"},
+		{"positive-prob", strings.Replace(tinyARPA, "-0.6\ta", "0.6\ta", 1), "arpa line 9: log10 probability 0.6 is not a log probability"},
+		{"inf-prob", strings.Replace(tinyARPA, "-0.6\ta", "inf\ta", 1), "log10 probability inf is not a log probability"},
+		{"minus-inf-prob", strings.Replace(tinyARPA, "-0.6\ta", "-inf\ta", 1), "log10 probability -inf is not a log probability"},
+		{"nan-backoff", strings.Replace(tinyARPA, "-0.6\ta\t-0.3", "-0.6\ta\tnan", 1), "backoff nan is not finite"},
 		{"no-eos", strings.NewReplacer("ngram 1=4", "ngram 1=3", "-0.7\t</s>\t0\n", "", "ngram 2=2", "ngram 2=1", "-0.4\ta </s>\n", "").Replace(tinyARPA), "no </s> in the vocabulary"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
