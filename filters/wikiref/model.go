@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sync"
 )
@@ -204,7 +205,20 @@ func readPQ(br *binReader, what string) productQuantizer {
 		return pq
 	}
 	pq.centroids = br.f32s(int64(pq.dim)*ksub, what+" centroids")
+	finite(br, pq.centroids, what+" centroids")
 	return pq
+}
+
+// finite fails the read when a weight is NaN or infinite: fastText never
+// writes one, and a damaged file (a flipped exponent bit) would otherwise
+// load and predict NaN for every text.
+func finite(br *binReader, v []float32, what string) {
+	for i, x := range v {
+		if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
+			br.fail(what, fmt.Errorf("%w: weight %d is %v (damaged file?)", ErrFormat, i, x))
+			return
+		}
+	}
 }
 
 func readMatrix(br *binReader, quant bool, what string) matrix {
@@ -219,7 +233,9 @@ func readMatrix(br *binReader, quant bool, what string) matrix {
 		if br.err != nil {
 			return nil
 		}
-		return &denseMatrix{m: m, n: n, data: br.f32s(m*n, what)}
+		data := br.f32s(m*n, what)
+		finite(br, data, what)
+		return &denseMatrix{m: m, n: n, data: data}
 	}
 	q := &quantMatrix{}
 	q.qnorm = br.boolean(what + " qnorm")
