@@ -43,3 +43,10 @@ sources:
 		t.Fatalf("embedded recipe: %v %s", err, out)
 	}
 }
+
+func TestVersion(t *testing.T) {
+	out, err := runCLI(t, "", false, "--version")
+	if err != nil || !strings.HasPrefix(out, "tokenmill ") || !strings.Contains(out, " commit ") || !strings.Contains(out, "go1.") {
+		t.Fatalf("got %q, %v", out, err)
+	}
+}

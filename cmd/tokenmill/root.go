@@ -27,7 +27,9 @@ func newRootCmd() *cobra.Command {
 		Short:         "Build training-ready token streams from public dumps",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionString(),
 	}
+	root.SetVersionTemplate("tokenmill {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	// One line per subcommand; each lives in its own file.
 	root.AddCommand(
