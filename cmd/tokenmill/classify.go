@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokenmill/tokenmill/filters/wikiref"
+	"github.com/tokenmill/tokenmill/filters/fasttext"
 )
 
 func newClassifyCmd() *cobra.Command {
@@ -31,11 +31,11 @@ func classifyOpen(cmd *cobra.Command, path string) (io.ReadCloser, error) {
 	return os.Open(path)
 }
 
-func classifyLoad(path string) (*wikiref.Model, error) {
+func classifyLoad(path string) (*fasttext.Model, error) {
 	if path == "" {
 		return nil, usageError{errors.New("--model is required")}
 	}
-	return wikiref.Load(path)
+	return fasttext.Load(path)
 }
 
 func newClassifyPredictCmd() *cobra.Command {
@@ -67,7 +67,7 @@ Works with .bin and .ftz models written by fastText 0.9.x or by "classify train"
 			br := bufio.NewReaderSize(in, 1<<20)
 			w := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
 			var line, out []byte
-			var preds []wikiref.Prediction
+			var preds []fasttext.Prediction
 			for {
 				line = line[:0]
 				var err error
@@ -91,7 +91,7 @@ Works with .bin and .ftz models written by fastText 0.9.x or by "classify train"
 						}
 						out = append(out, '\n')
 					} else {
-						out = append(wikiref.AppendFormat(out[:0], preds), '\n')
+						out = append(fasttext.AppendFormat(out[:0], preds), '\n')
 					}
 					if _, werr := w.Write(out); werr != nil {
 						return werr
@@ -156,7 +156,7 @@ func newClassifyTestCmd() *cobra.Command {
 
 func newClassifyTrainCmd() *cobra.Command {
 	var input, output, loss string
-	o := wikiref.DefaultOptions()
+	o := fasttext.DefaultOptions()
 	cmd := &cobra.Command{
 		Use:   "train --input labelled.txt --output model.bin [--dim 100 --lr 0.1 --epoch 5 ...]",
 		Short: "Train a supervised classifier as `fasttext supervised -thread 1` does",
@@ -170,7 +170,7 @@ byte-identical to what "fasttext supervised -thread 1" writes (fastText's
 			if input == "" || output == "" {
 				return usageError{errors.New("--input and --output are required")}
 			}
-			l, err := wikiref.ParseLoss(loss)
+			l, err := fasttext.ParseLoss(loss)
 			if err != nil {
 				return usageError{err}
 			}
@@ -181,7 +181,7 @@ byte-identical to what "fasttext supervised -thread 1" writes (fastText's
 			}
 			defer in.Close()
 			start := time.Now()
-			m, err := wikiref.TrainContext(cmd.Context(), in, o)
+			m, err := fasttext.TrainContext(cmd.Context(), in, o)
 			if err != nil {
 				return fmt.Errorf("%s: %w", input, err)
 			}

@@ -17,7 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokenmill/tokenmill/filters/perplexity"
+	"github.com/tokenmill/tokenmill/filters/kenlm"
 	"github.com/tokenmill/tokenmill/stages/normalize"
 	"github.com/tokenmill/tokenmill/tokenize"
 )
@@ -108,20 +108,20 @@ func lmMapLines(r io.Reader, w io.Writer, threads int, fn func(line string, n in
 	return out.Flush()
 }
 
-func lmReadCutoffs(path string) (perplexity.Cutoffs, error) {
+func lmReadCutoffs(path string) (kenlm.Cutoffs, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	c, err := perplexity.ReadCutoffs(f)
+	c, err := kenlm.ReadCutoffs(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
 }
 
-func lmLoadARPA(path string) (*perplexity.Model, error) {
+func lmLoadARPA(path string) (*kenlm.Model, error) {
 	if path == "" {
 		return nil, usageError{errors.New("--arpa is required")}
 	}
@@ -141,7 +141,7 @@ func lmLoadARPA(path string) (*perplexity.Model, error) {
 		}
 		r = z
 	}
-	m, err := perplexity.ReadARPA(r)
+	m, err := kenlm.ReadARPA(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -166,7 +166,7 @@ func (in *lmInput) flags(cmd *cobra.Command, normalizeDefault bool) {
 }
 
 // build returns the normaliser and encoder the flags ask for.
-func (in *lmInput) build(cmd *cobra.Command) (perplexity.Normalizer, perplexity.Encoder, error) {
+func (in *lmInput) build(cmd *cobra.Command) (kenlm.Normalizer, kenlm.Encoder, error) {
 	if in.pieces && in.spm != "" {
 		return nil, nil, usageError{errors.New("--pieces and --spm exclude each other")}
 	}
@@ -180,7 +180,7 @@ func (in *lmInput) build(cmd *cobra.Command) (perplexity.Normalizer, perplexity.
 	if err != nil {
 		return nil, nil, fmt.Errorf("--spm: %w", err)
 	}
-	var norm perplexity.Normalizer
+	var norm kenlm.Normalizer
 	if in.normalize {
 		norm = normalize.Normalize
 	}
@@ -305,7 +305,7 @@ CCNet's bucket: head < p30 <= middle < p60 <= tail.`,
 			if err != nil {
 				return err
 			}
-			var cut perplexity.Cutoffs
+			var cut kenlm.Cutoffs
 			if cutoffs != "" {
 				if lang == "" {
 					return usageError{errors.New("--cutoffs needs --lang")}
@@ -317,7 +317,7 @@ CCNet's bucket: head < p30 <= middle < p60 <= tail.`,
 					return fmt.Errorf("%s: no cutoffs for language %q", cutoffs, lang)
 				}
 			}
-			ds := &perplexity.DocScorer{LM: lm, Normalize: norm, Encoder: enc, PerLine: perLine}
+			ds := &kenlm.DocScorer{LM: lm, Normalize: norm, Encoder: enc, PerLine: perLine}
 			return lmMapLines(cmd.InOrStdin(), cmd.OutOrStdout(), threads, func(line string, n int) (string, error) {
 				text, err := in.decode(line, n)
 				if err != nil {
@@ -358,7 +358,7 @@ types, n-grams and discounts per order) on stderr. Counts are held in memory.`,
 			if text == "" || arpa == "" {
 				return usageError{errors.New("--text and --arpa are required")}
 			}
-			opts := perplexity.TrainOptions{SkipSymbols: skipSymbols}
+			opts := kenlm.TrainOptions{SkipSymbols: skipSymbols}
 			if fallback != "" {
 				for _, f := range strings.FieldsFunc(fallback, func(r rune) bool { return r == ',' || r == ' ' }) {
 					v, err := strconv.ParseFloat(f, 64)
@@ -377,7 +377,7 @@ types, n-grams and discounts per order) on stderr. Counts are held in memory.`,
 				return err
 			}
 			defer f.Close()
-			m, st, err := perplexity.TrainWithStats(bufio.NewReaderSize(f, 1<<20), order, opts)
+			m, st, err := kenlm.TrainWithStats(bufio.NewReaderSize(f, 1<<20), order, opts)
 			if err != nil {
 				return fmt.Errorf("%s: %w", text, err)
 			}
@@ -443,7 +443,7 @@ head < p30 <= middle < p60 <= tail.`,
 				if err != nil {
 					return err
 				}
-				ds := &perplexity.DocScorer{LM: lm, Normalize: norm, Encoder: enc}
+				ds := &kenlm.DocScorer{LM: lm, Normalize: norm, Encoder: enc}
 				each = func(line string) error {
 					n++
 					text, err := in.decode(line, n)
@@ -471,7 +471,7 @@ head < p30 <= middle < p60 <= tail.`,
 			if err := lmEachLine(cmd.InOrStdin(), each); err != nil {
 				return err
 			}
-			cut := perplexity.ComputeCutoffs(samples)
+			cut := kenlm.ComputeCutoffs(samples)
 			if outPath == "" {
 				_, err := cut.WriteTo(cmd.OutOrStdout())
 				return err

@@ -2,7 +2,8 @@ package main
 
 import (
 	"github.com/tokenmill/tokenmill/dedup"
-	"github.com/tokenmill/tokenmill/filters/ccnet"
+	"github.com/tokenmill/tokenmill/filters/fasttext/fasttextstep"
+	"github.com/tokenmill/tokenmill/filters/kenlm/kenlmstep"
 	"github.com/tokenmill/tokenmill/filters/langid"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
@@ -16,6 +17,7 @@ func defaultRegistry() *pipeline.Registry {
 	dedup.Register(r)
 	normalize.Register(r)
 	langid.Register(r)
-	ccnet.Register(r)
+	kenlmstep.Register(r)
+	fasttextstep.Register(r)
 	return r
 }
