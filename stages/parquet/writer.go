@@ -1,4 +1,4 @@
-package shard
+package parquet
 
 import (
 	"crypto/sha256"
@@ -6,36 +6,13 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"time"
 
-	"github.com/parquet-go/parquet-go"
+	pq "github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
 	"github.com/tokenmill/tokenmill/pipeline"
+	"github.com/tokenmill/tokenmill/pipeline/manifest"
 	"github.com/tokenmill/tokenmill/pipeline/storage"
 )
-
-// DocRow is one row of a text shard.
-type DocRow struct {
-	ID         string            `parquet:"id"`
-	Source     string            `parquet:"source,dict"`
-	Text       string            `parquet:"text"`
-	URL        string            `parquet:"url"`
-	Date       *time.Time        `parquet:"date,optional,timestamp(millisecond)"`
-	Lang       string            `parquet:"lang,dict"`
-	LangScore  float32           `parquet:"lang_score"`
-	Perplexity float32           `parquet:"perplexity"`
-	Bucket     string            `parquet:"bucket,dict"`
-	Quality    float32           `parquet:"quality"`
-	Meta       map[string]string `parquet:"meta"`
-}
-
-// TokenRow is one row of a token shard.
-type TokenRow struct {
-	ID      string  `parquet:"id"`
-	Source  string  `parquet:"source,dict"`
-	Tokens  []int32 `parquet:"tokens,list"`
-	NTokens int32   `parquet:"n_tokens"`
-}
 
 // Info describes a committed shard, for the manifest.
 type Info struct {
@@ -69,7 +46,7 @@ type Writer[T any] struct {
 	kind     string
 	key      string
 	out      *countingHash
-	pw       *parquet.GenericWriter[T]
+	pw       *pq.GenericWriter[T]
 	rows     int64
 	tokens   int64
 	pending  int64 // uncompressed bytes since the last row group cut
@@ -91,25 +68,25 @@ func newWriter[T any](ctxWriter storage.Writer, kind, key string, o Options) *Wr
 		o.RowGroupBytes = DefaultRowGroupBytes
 	}
 	out := &countingHash{w: ctxWriter, h: sha256.New()}
-	opts := []parquet.WriterOption{
-		parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}),
-		parquet.CreatedBy("tokenmill", "1", ""),
+	opts := []pq.WriterOption{
+		pq.Compression(&zstd.Codec{Level: zstd.SpeedDefault}),
+		pq.CreatedBy("tokenmill", "1", ""),
 	}
 	// Sorted keys keep the footer byte-identical between runs.
 	for _, k := range sortedKeys(o.Metadata) {
-		opts = append(opts, parquet.KeyValueMetadata(k, o.Metadata[k]))
+		opts = append(opts, pq.KeyValueMetadata(k, o.Metadata[k]))
 	}
-	return &Writer[T]{kind: kind, key: key, out: out, pw: parquet.NewGenericWriter[T](out, opts...), groupCut: o.RowGroupBytes}
+	return &Writer[T]{kind: kind, key: key, out: out, pw: pq.NewGenericWriter[T](out, opts...), groupCut: o.RowGroupBytes}
 }
 
 // NewDocWriter starts a text shard on w; key names it in errors and Info.
-func NewDocWriter(w storage.Writer, key string, o Options) *Writer[DocRow] {
-	return newWriter[DocRow](w, "docs", key, o)
+func NewDocWriter(w storage.Writer, key string, o Options) *Writer[manifest.DocRow] {
+	return newWriter[manifest.DocRow](w, manifest.KindDocs, key, o)
 }
 
 // NewTokenWriter starts a token shard on w; key names it in errors and Info.
-func NewTokenWriter(w storage.Writer, key string, o Options) *Writer[TokenRow] {
-	return newWriter[TokenRow](w, "tokens", key, o)
+func NewTokenWriter(w storage.Writer, key string, o Options) *Writer[manifest.TokenRow] {
+	return newWriter[manifest.TokenRow](w, manifest.KindTokens, key, o)
 }
 
 // Write adds one row; size is its uncompressed size estimate and tokens its
@@ -159,11 +136,11 @@ func (w *Writer[T]) Abort() {
 
 // WriteDoc adds a document to a text shard.
 func (w *Writer[T]) WriteDoc(d *pipeline.Doc) error {
-	dw, ok := any(w).(*Writer[DocRow])
+	dw, ok := any(w).(*Writer[manifest.DocRow])
 	if !ok {
 		return fmt.Errorf("shard %s: not a text shard", w.key)
 	}
-	row := DocRow{ID: d.ID, Source: d.Source, Text: d.Text, URL: d.URL, Lang: d.Lang, LangScore: d.LangScore,
+	row := manifest.DocRow{ID: d.ID, Source: d.Source, Text: d.Text, URL: d.URL, Lang: d.Lang, LangScore: d.LangScore,
 		Perplexity: d.Perplexity, Bucket: d.Bucket, Quality: d.Quality, Meta: d.Meta}
 	if !d.Date.IsZero() {
 		t := d.Date.UTC()
@@ -177,11 +154,11 @@ func (w *Writer[T]) WriteDoc(d *pipeline.Doc) error {
 
 // WriteTokens adds a document's tokens to a token shard.
 func (w *Writer[T]) WriteTokens(d *pipeline.Doc) error {
-	tw, ok := any(w).(*Writer[TokenRow])
+	tw, ok := any(w).(*Writer[manifest.TokenRow])
 	if !ok {
 		return fmt.Errorf("shard %s: not a token shard", w.key)
 	}
-	return tw.write(TokenRow{ID: d.ID, Source: d.Source, Tokens: d.Tokens, NTokens: int32(len(d.Tokens))},
+	return tw.write(manifest.TokenRow{ID: d.ID, Source: d.Source, Tokens: d.Tokens, NTokens: int32(len(d.Tokens))},
 		int64(len(d.ID)+4*len(d.Tokens)+16), int64(len(d.Tokens)))
 }
 

@@ -1,4 +1,4 @@
-package shard
+package parquet
 
 import (
 	"context"
@@ -11,8 +11,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
-	"github.com/parquet-go/parquet-go"
+	pq "github.com/parquet-go/parquet-go"
 	"github.com/tokenmill/tokenmill/pipeline"
+	"github.com/tokenmill/tokenmill/pipeline/manifest"
 	"github.com/tokenmill/tokenmill/pipeline/storage"
 )
 
@@ -34,7 +35,7 @@ func writeBoth(t *testing.T, dir string, rowGroup int64) (Info, Info) {
 	}
 	dw, _ := st.Create(ctx, "docs/cc/x.parquet")
 	tw, _ := st.Create(ctx, "tokens/cc/x.parquet")
-	o := Options{RowGroupBytes: rowGroup, Metadata: map[string]string{"tokenizer_sha256": "abc"}}
+	o := Options{RowGroupBytes: rowGroup, Metadata: map[string]string{manifest.MetaTokenizerSHA256: "abc"}}
 	d, tk := NewDocWriter(dw, "docs/cc/x.parquet", o), NewTokenWriter(tw, "tokens/cc/x.parquet", o)
 	for _, doc := range testDocs() {
 		if err := d.WriteDoc(doc); err != nil {
@@ -61,11 +62,15 @@ func TestRoundTripParquetGo(t *testing.T) {
 	if di.Rows != 3 || ti.Rows != 3 || ti.Tokens != 5 || len(di.SHA256) != 64 {
 		t.Fatalf("infos %+v %+v", di, ti)
 	}
-	rows, err := parquet.ReadFile[TokenRow](dir + "/tokens/cc/x.parquet")
+	rows, err := pq.ReadFile[manifest.TokenRow](dir + "/tokens/cc/x.parquet")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []TokenRow{{"a", "cc", []int32{5, 6, 7}, 3}, {"b", "cc", nil, 0}, {"c", "cc", []int32{1 << 20, 2}, 2}}
+	want := []manifest.TokenRow{
+		{ID: "a", Source: "cc", Tokens: []int32{5, 6, 7}, NTokens: 3},
+		{ID: "b", Source: "cc", Tokens: nil, NTokens: 0},
+		{ID: "c", Source: "cc", Tokens: []int32{1 << 20, 2}, NTokens: 2},
+	}
 	for i := range rows {
 		if len(rows[i].Tokens) == 0 {
 			rows[i].Tokens = nil
@@ -74,7 +79,7 @@ func TestRoundTripParquetGo(t *testing.T) {
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("tokens: got %+v want %+v", rows, want)
 	}
-	docs, err := parquet.ReadFile[DocRow](dir + "/docs/cc/x.parquet")
+	docs, err := pq.ReadFile[manifest.DocRow](dir + "/docs/cc/x.parquet")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +114,7 @@ func TestArrowReadsShards(t *testing.T) {
 	if pf.NumRowGroups() != 3 {
 		t.Errorf("row groups %d, want 3", pf.NumRowGroups())
 	}
-	if v := pf.MetaData().KeyValueMetadata().FindValue("tokenizer_sha256"); v == nil || *v != "abc" {
+	if v := pf.MetaData().KeyValueMetadata().FindValue(manifest.MetaTokenizerSHA256); v == nil || *v != "abc" {
 		t.Errorf("key/value metadata lost: %v", v)
 	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)

@@ -1,4 +1,4 @@
-package shard
+package parquet
 
 import (
 	"context"
@@ -21,7 +21,7 @@ type Sink struct {
 func (s *Sink) Open(ctx context.Context, source string, in pipeline.Input) (pipeline.ShardSink, error) {
 	ss := &shardSink{}
 	if s.Docs {
-		key := "docs/" + source + "/" + in.Name + ".parquet"
+		key := manifest.KindDocs + "/" + source + "/" + in.Name + ".parquet"
 		w, err := s.Out.Create(ctx, key)
 		if err != nil {
 			return nil, err
@@ -29,7 +29,7 @@ func (s *Sink) Open(ctx context.Context, source string, in pipeline.Input) (pipe
 		ss.docs = NewDocWriter(w, key, s.Opts)
 	}
 	if s.Tokens {
-		key := "tokens/" + source + "/" + in.Name + ".parquet"
+		key := manifest.KindTokens + "/" + source + "/" + in.Name + ".parquet"
 		w, err := s.Out.Create(ctx, key)
 		if err != nil {
 			ss.Abort()
@@ -41,8 +41,8 @@ func (s *Sink) Open(ctx context.Context, source string, in pipeline.Input) (pipe
 }
 
 type shardSink struct {
-	docs   *Writer[DocRow]
-	tokens *Writer[TokenRow]
+	docs   *Writer[manifest.DocRow]
+	tokens *Writer[manifest.TokenRow]
 	n      int64
 }
 
@@ -86,9 +86,9 @@ func (s *shardSink) Commit() (any, error) {
 
 func isNilWriter(w any) bool {
 	switch t := w.(type) {
-	case *Writer[DocRow]:
+	case *Writer[manifest.DocRow]:
 		return t == nil
-	case *Writer[TokenRow]:
+	case *Writer[manifest.TokenRow]:
 		return t == nil
 	}
 	return false
