@@ -5,6 +5,7 @@ import (
 	"github.com/tokenmill/tokenmill/filters/fasttext/fasttextstep"
 	"github.com/tokenmill/tokenmill/filters/kenlm/kenlmstep"
 	"github.com/tokenmill/tokenmill/filters/langid"
+	"github.com/tokenmill/tokenmill/filters/length"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
 	"github.com/tokenmill/tokenmill/stages/normalize"
@@ -15,6 +16,7 @@ func defaultRegistry() *pipeline.Registry {
 	r := pipeline.NewRegistry()
 	commoncrawl.Register(r)
 	dedup.Register(r)
+	length.Register(r)
 	normalize.Register(r)
 	langid.Register(r)
 	kenlmstep.Register(r)
