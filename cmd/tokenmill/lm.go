@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tokenmill/tokenmill/filters/kenlm"
+	"github.com/tokenmill/tokenmill/pipeline/storage/atomicfile"
 	"github.com/tokenmill/tokenmill/stages/normalize"
 	"github.com/tokenmill/tokenmill/tokenize"
 )
@@ -390,16 +391,8 @@ types, n-grams and discounts per order) on stderr. Counts are held in memory.`,
 				}
 				fmt.Fprintf(errw, "%d %d D1=%.6g D2=%.6g D3+=%.6g%s\n", i+1, st.Counts[i], d[0], d[1], d[2], note)
 			}
-			w, err := os.Create(arpa)
-			if err != nil {
-				return err
-			}
-			if err := m.WriteARPA(w); err != nil {
-				w.Close()
+			if err := atomicfile.WriteFile(arpa, 0o644, m.WriteARPA); err != nil {
 				return fmt.Errorf("%s: %w", arpa, err)
-			}
-			if err := w.Close(); err != nil {
-				return err
 			}
 			fmt.Fprintf(errw, "wrote %s in %.2fs\n", arpa, time.Since(start).Seconds())
 			return nil
@@ -487,19 +480,10 @@ head < p30 <= middle < p60 <= tail.`,
 			} else if !errors.Is(err, os.ErrNotExist) {
 				return err
 			}
-			tmp := outPath + ".tmp"
-			f, err := os.Create(tmp)
-			if err != nil {
+			return atomicfile.WriteFile(outPath, 0o644, func(w io.Writer) error {
+				_, err := cut.WriteTo(w)
 				return err
-			}
-			if _, err := cut.WriteTo(f); err != nil {
-				f.Close()
-				return err
-			}
-			if err := f.Close(); err != nil {
-				return err
-			}
-			return os.Rename(tmp, outPath)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&arpa, "arpa", "", "ARPA model: stdin holds documents to score (default: stdin holds lang<TAB>perplexity)")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokenmill/tokenmill/pipeline/storage/atomicfile"
 	"github.com/tokenmill/tokenmill/tokenize"
 )
 
@@ -396,7 +397,7 @@ one .model file.`,
 			if prefix != "" {
 				path = prefix + ".model"
 			}
-			if err := os.WriteFile(path, data, 0o644); err != nil {
+			if err := atomicfile.WriteFile(path, 0o644, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 				return err
 			}
 			if prefix != "" {
@@ -405,7 +406,10 @@ one .model file.`,
 					p := m.Piece(int32(id))
 					fmt.Fprintf(&sb, "%s\t%s\n", p.Text, strconv.FormatFloat(float64(p.Score), 'g', -1, 32))
 				}
-				if err := os.WriteFile(prefix+".vocab", []byte(sb.String()), 0o644); err != nil {
+				if err := atomicfile.WriteFile(prefix+".vocab", 0o644, func(w io.Writer) error {
+					_, err := io.WriteString(w, sb.String())
+					return err
+				}); err != nil {
 					return err
 				}
 			}

@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+
+	"github.com/tokenmill/tokenmill/pipeline/storage/atomicfile"
 )
 
 // Write writes the model in fastText's file format (version 12): a .bin for
@@ -77,30 +77,11 @@ func writeMatrix(bw *binWriter, mx matrix) {
 	}
 }
 
-// Save writes the model to path through a temporary file in the same
-// folder, so a reader never sees a half-written model.
-func (m *Model) Save(path string) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("fasttext: saving %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	// CreateTemp makes the file private; a model is a plain data file.
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("fasttext: saving %s: %w", path, err)
-	}
-	if err = m.Write(f); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("fasttext: saving %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
+// Save writes the model to path atomically (see pipeline/storage/atomicfile:
+// a unique temporary file in the same folder, synced, then renamed), so a
+// reader never sees a half-written model.
+func (m *Model) Save(path string) error {
+	if err := atomicfile.WriteFile(path, 0o644, m.Write); err != nil {
 		return fmt.Errorf("fasttext: saving %s: %w", path, err)
 	}
 	return nil
