@@ -9,7 +9,8 @@
 //   - wikiref.bin: a fastText-format classifier of prose (__label__wiki)
 //     against web chrome and junk (__label__cc).
 //
-// recipes/sample/make-models.sh runs it.
+// tools/samplemodels/make.sh runs it (outside recipes/sample, which is
+// compiled into the binary whole).
 package main
 
 import (

