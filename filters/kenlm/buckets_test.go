@@ -9,7 +9,7 @@ import (
 )
 
 func TestBucketBoundaries(t *testing.T) {
-	// English cutoffs from the LLaMA recipe (DESIGN.md): 340 and 520.
+	// English cutoffs the LLaMA recipe uses: 340 (p30) and 520 (p60).
 	c := Cutoffs{"en": {P30: 340, P60: 520}}
 	for _, tc := range []struct {
 		lang string
