@@ -64,47 +64,36 @@ Works with .bin and .ftz models written by fastText 0.9.x or by "classify train"
 				return err
 			}
 			defer in.Close()
-			br := bufio.NewReaderSize(in, 1<<20)
 			w := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
-			var line, out []byte
+			var out []byte
 			var preds []fasttext.Prediction
-			for {
-				line = line[:0]
-				var err error
-				for {
-					var part []byte
-					part, err = br.ReadSlice('\n')
-					line = append(line, part...)
-					if err != bufio.ErrBufferFull {
-						break
-					}
-				}
-				if len(line) > 0 {
-					preds = m.AppendPredictLine(preds[:0], line, k, threshold)
-					if noProb {
-						out = out[:0]
-						for i, p := range preds {
-							if i > 0 {
-								out = append(out, ' ')
-							}
-							out = append(out, p.Label...)
+			var werr error
+			// The line keeps its "\n": fastText reads it as the "</s>" token,
+			// which a last line without one does not get.
+			err = scanLines(in, func(line []byte) error {
+				preds = m.AppendPredictLine(preds[:0], line, k, threshold)
+				if noProb {
+					out = out[:0]
+					for i, p := range preds {
+						if i > 0 {
+							out = append(out, ' ')
 						}
-						out = append(out, '\n')
-					} else {
-						out = append(fasttext.AppendFormat(out[:0], preds), '\n')
+						out = append(out, p.Label...)
 					}
-					if _, werr := w.Write(out); werr != nil {
-						return werr
-					}
+					out = append(out, '\n')
+				} else {
+					out = append(fasttext.AppendFormat(out[:0], preds), '\n')
 				}
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					return fmt.Errorf("reading %s: %w", input, err)
-				}
+				_, werr = w.Write(out)
+				return werr
+			})
+			if err != nil && err != werr {
+				err = fmt.Errorf("reading %s: %w", input, err)
 			}
-			return w.Flush()
+			if ferr := w.Flush(); err == nil {
+				err = ferr
+			}
+			return err
 		},
 	}
 	f := cmd.Flags()

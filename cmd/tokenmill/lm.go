@@ -9,10 +9,8 @@ import (
 	"io"
 	"math"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -32,81 +30,22 @@ func newLmCmd() *cobra.Command {
 	return cmd
 }
 
-// lmEachLine calls fn for each line of r without its "\n"; a "\r" stays,
-// as KenLM and spm_encode keep it (KenLM then treats it as a space).
-func lmEachLine(r io.Reader, fn func(line string) error) error {
-	br := bufio.NewReaderSize(r, 1<<20)
-	for {
-		line, err := br.ReadString('\n')
-		if len(line) > 0 {
-			if ferr := fn(strings.TrimSuffix(line, "\n")); ferr != nil {
-				return ferr
-			}
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-// lmMapLines applies fn to every line of r on threads goroutines and
-// writes the results in input order. fn gets the 1-based line number.
+// lmMapLines is mapLines for the lm commands, whose work is on strings.
 func lmMapLines(r io.Reader, w io.Writer, threads int, fn func(line string, n int) (string, error)) error {
-	if threads < 1 {
-		threads = runtime.GOMAXPROCS(0)
-	}
-	const batch = 256
 	out := bufio.NewWriterSize(w, 1<<16)
-	var lines []string
-	results := make([]string, batch*threads)
-	errs := make([]error, batch*threads)
-	first := 1
-	flush := func() error {
-		var wg sync.WaitGroup
-		per := (len(lines) + threads - 1) / threads
-		for t := 0; t < threads; t++ {
-			lo, hi := t*per, min((t+1)*per, len(lines))
-			if lo >= hi {
-				break
+	err := mapLines(r, out, threads, func() lineFunc {
+		return func(dst, line []byte, n int) ([]byte, error) {
+			s, err := fn(string(line), n)
+			if err != nil {
+				return dst, err
 			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := lo; i < hi; i++ {
-					results[i], errs[i] = fn(lines[i], first+i)
-				}
-			}()
+			return append(dst, s...), nil
 		}
-		wg.Wait()
-		for i := range lines {
-			if errs[i] != nil {
-				// Keep the results before the failing line.
-				out.Flush()
-				return errs[i]
-			}
-			out.WriteString(results[i])
-		}
-		first += len(lines)
-		lines = lines[:0]
-		return nil
-	}
-	err := lmEachLine(r, func(line string) error {
-		lines = append(lines, line)
-		if len(lines) == cap(results) {
-			return flush()
-		}
-		return nil
 	})
-	if err != nil {
-		return err
+	if ferr := out.Flush(); err == nil {
+		err = ferr
 	}
-	if err := flush(); err != nil {
-		return err
-	}
-	return out.Flush()
+	return err
 }
 
 func lmReadCutoffs(path string) (kenlm.Cutoffs, error) {
@@ -319,6 +258,9 @@ CCNet's bucket: head < p30 <= middle < p60 <= tail.`,
 				}
 			}
 			ds := &kenlm.DocScorer{LM: lm, Normalize: norm, Encoder: enc, PerLine: perLine}
+			if norm != nil {
+				ds.AppendNormalize = normalize.AppendNormalize
+			}
 			return lmMapLines(cmd.InOrStdin(), cmd.OutOrStdout(), threads, func(line string, n int) (string, error) {
 				text, err := in.decode(line, n)
 				if err != nil {
@@ -461,7 +403,7 @@ head < p30 <= middle < p60 <= tail.`,
 					return nil
 				}
 			}
-			if err := lmEachLine(cmd.InOrStdin(), each); err != nil {
+			if err := eachLine(cmd.InOrStdin(), func(line []byte) error { return each(string(line)) }); err != nil {
 				return err
 			}
 			cut := kenlm.ComputeCutoffs(samples)
