@@ -329,15 +329,6 @@ func TestDocs(t *testing.T) {
 	}
 }
 
-func TestMinLength(t *testing.T) {
-	m := MinLength(5)
-	for text, want := range map[string]string{"abcd": "min_length:short", "ééééé": "", "éééé": "min_length:short", "abcde": ""} {
-		if got, _ := m.Process(&pipeline.Doc{Text: text}); got != want {
-			t.Errorf("%q: %q, want %q", text, got, want)
-		}
-	}
-}
-
 // TestSpillRunsStayLarge observes many shards under a small cap: the
 // largest buffers are spilled, whichever shard holds them, so the number of
 // runs stays far below the number of documents, and the result is the

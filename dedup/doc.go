@@ -40,6 +40,6 @@
 //     error.
 //
 // The pipeline adapters (step.go) are the gatherers "line_dedup" and
-// "doc_dedup" and the step "min_length". The package must not change text
-// other than removing whole lines.
+// "doc_dedup" (the one-document "min_length" filter is filters/length).
+// The package must not change text other than removing whole lines.
 package dedup

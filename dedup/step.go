@@ -35,17 +35,7 @@ var DocDedupSpec = pipeline.Spec{
 	},
 }
 
-// MinLengthSpec is the recipe spec of the "min_length" step.
-var MinLengthSpec = pipeline.Spec{
-	Name: "min_length",
-	Doc:  "Drops documents shorter than min_chars characters (Unicode code points, as Python's len).",
-	Fields: []pipeline.Field{
-		{Name: "min_chars", Type: pipeline.TypeInt, Default: 300, Min: pipeline.Bound(0),
-			Doc: "Minimum length in characters (CCNet: 300)."},
-	},
-}
-
-// Register adds line_dedup, doc_dedup and min_length to r.
+// Register adds line_dedup and doc_dedup to r.
 func Register(r *pipeline.Registry) {
 	r.RegisterStep(LineDedupSpec, func(c pipeline.Config, env *pipeline.Env) (pipeline.Step, error) {
 		l, err := NewLines(Options{Mode: Mode(c.String("mode")), MemoryBytes: memory(c, env), TempDir: env.TempDir})
@@ -56,9 +46,6 @@ func Register(r *pipeline.Registry) {
 	})
 	r.RegisterStep(DocDedupSpec, func(c pipeline.Config, env *pipeline.Env) (pipeline.Step, error) {
 		return &DocStep{Docs: NewDocs(Options{MemoryBytes: memory(c, env), TempDir: env.TempDir})}, nil
-	})
-	r.RegisterStep(MinLengthSpec, func(c pipeline.Config, env *pipeline.Env) (pipeline.Step, error) {
-		return MinLength(c.Int("min_chars")), nil
 	})
 }
 
@@ -125,20 +112,6 @@ func (s *DocStep) Process(d *pipeline.Doc) (string, error) {
 		return "", err
 	}
 	return "doc_dedup:duplicate", nil
-}
-
-// MinLength drops documents under a number of characters.
-type MinLength int
-
-// Name implements pipeline.Step.
-func (m MinLength) Name() string { return "min_length" }
-
-// Process implements pipeline.Step.
-func (m MinLength) Process(d *pipeline.Doc) (string, error) {
-	if len(d.Text) < int(m) || utf8.RuneCountInString(d.Text) < int(m) {
-		return "min_length:short", nil
-	}
-	return "", nil
 }
 
 var (

@@ -4,5 +4,7 @@
 //
 // llama.yaml reproduces the LLaMA-1 data recipe as far as the sources and
 // stages it names exist in this build; users copy it and edit it. The sample
-// corpus under sample/ is made by tools/samplegen (see sample/README.md).
+// corpus under sample/ is made by tools/samplegen and its models by
+// tools/samplemodels (tools/samplemodels/make.sh runs both); nothing but
+// data belongs under sample/, since all of it is compiled in.
 package recipes

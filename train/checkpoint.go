@@ -10,7 +10,8 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
+
+	"github.com/tokenmill/tokenmill/pipeline/storage/atomicfile"
 )
 
 // Checkpoint file layout (little-endian):
@@ -68,33 +69,13 @@ func WriteCheckpoint(w io.Writer, m *Model, opt *AdamW, extra []byte) error {
 	return nil
 }
 
-// SaveCheckpoint writes a checkpoint to path atomically: to a temporary file
-// in the same directory, synced, then renamed over path.
-func SaveCheckpoint(path string, m *Model, opt *AdamW, extra []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+// SaveCheckpoint writes a checkpoint to path atomically (see
+// pipeline/storage/atomicfile: a unique temporary file in the same
+// directory, synced, then renamed over path).
+func SaveCheckpoint(path string, m *Model, opt *AdamW, extra []byte) error {
+	err := atomicfile.WriteFile(path, 0o644, func(w io.Writer) error { return WriteCheckpoint(w, m, opt, extra) })
 	if err != nil {
-		return fmt.Errorf("train: save checkpoint: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(0o644); err != nil { // CreateTemp makes 0600 files
 		return fmt.Errorf("train: save checkpoint %s: %w", path, err)
-	}
-	if err = WriteCheckpoint(f, m, opt, extra); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("train: save checkpoint %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("train: save checkpoint %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("train: save checkpoint: %w", err)
 	}
 	return nil
 }

@@ -6,8 +6,9 @@
 #   PARTS=encode bench/tokenizer/run.sh    # encode only (seconds)
 #
 # Environment:
-#   TEXT        encode input, one document per line (default: the reference kit's
-#               input.txt.gz, 5 MB multilingual, when ../shared/ref/tokenizer exists)
+#   TEXT        encode input, one document per line (default: $KIT/input.txt.gz)
+#   KIT         a folder holding input.txt.gz, the 5 MB multilingual text the
+#               tokenize/testdata models were trained on (see tokenize/testdata/README.md)
 #   MODELS      space-separated .model files to encode with (default: tokenize/testdata/bpe8k.model,
 #               tokenize/testdata/unigram8k.model, and a LLaMA-vocabulary model rebuilt by
 #               tokenize/testdata/make-llama-model.sh when npm can fetch llama-tokenizer-js)
@@ -21,7 +22,7 @@
 # vocabularies are identical, and tokens per byte on the held-out lines.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-KIT=${KIT:-$ROOT/../shared/ref/tokenizer}
+KIT=${KIT:-}
 PARTS=${PARTS:-encode train}
 VOCAB=${VOCAB:-32000}
 CPU=${CPU:-0}
@@ -34,7 +35,7 @@ echo "building tokenmill..." >&2
 TM=$W/tokenmill
 
 if [ -z "${TEXT:-}" ]; then
-  [ -f "$KIT/input.txt.gz" ] || { echo "set TEXT (no reference kit at $KIT)" >&2; exit 2; }
+  [ -n "$KIT" ] && [ -f "$KIT/input.txt.gz" ] || { echo "set TEXT, or KIT to a folder holding input.txt.gz" >&2; exit 2; }
   gzip -dc "$KIT/input.txt.gz" > "$W/text.txt"; TEXT=$W/text.txt
 fi
 if [ -z "${MODELS:-}" ]; then

@@ -19,7 +19,7 @@ import (
 	"github.com/tokenmill/tokenmill/pipeline/manifest"
 	"github.com/tokenmill/tokenmill/pipeline/storage"
 	"github.com/tokenmill/tokenmill/recipes"
-	"github.com/tokenmill/tokenmill/stages/shard"
+	"github.com/tokenmill/tokenmill/stages/parquet"
 	"github.com/tokenmill/tokenmill/stages/tokenizer"
 )
 
@@ -152,8 +152,8 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 
 	b := &pipeline.Build{
 		Out: out,
-		Sink: &shard.Sink{Out: out, Docs: rec.Output.Docs && !f.noDocs, Tokens: tok != nil,
-			Opts: shard.Options{RowGroupBytes: rec.Output.RowGroupBytes, Metadata: shardMeta(tokInfo)}},
+		Sink: &parquet.Sink{Out: out, Docs: rec.Output.Docs && !f.noDocs, Tokens: tok != nil,
+			Opts: parquet.Options{RowGroupBytes: rec.Output.RowGroupBytes, Metadata: shardMeta(tokInfo)}},
 		Tokenizer: tokInfo,
 		Files:     stores,
 		Workers:   workers,
@@ -228,8 +228,8 @@ func shardMeta(t *manifest.Tokenizer) map[string]string {
 	if t == nil {
 		return nil
 	}
-	return map[string]string{"tokenmill.tokenizer.sha256": t.SHA256, "tokenmill.tokenizer.path": t.Path,
-		"tokenmill.tokenizer.vocab_size": fmt.Sprint(t.VocabSize)}
+	return map[string]string{manifest.MetaTokenizerSHA256: t.SHA256, manifest.MetaTokenizerPath: t.Path,
+		manifest.MetaTokenizerVocabSize: fmt.Sprint(t.VocabSize)}
 }
 
 // printSummary prints the end-of-build table: per source, docs and bytes in

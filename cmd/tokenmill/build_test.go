@@ -20,7 +20,6 @@ import (
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/pipeline/manifest"
 	"github.com/tokenmill/tokenmill/recipes"
-	"github.com/tokenmill/tokenmill/stages/shard"
 )
 
 // build runs `tokenmill build` in-process with the given flags.
@@ -261,7 +260,7 @@ func TestInputOverride(t *testing.T) {
 	os.WriteFile(rec, []byte("sources:\n  - name: commoncrawl\n    inputs: [wet.paths]\n    base_url: "+abs+"\n"), 0o644)
 	out := filepath.Join(dir, "listing")
 	build(t, defaultRegistry(), buildFlags{out: out, recipe: rec})
-	rows, err := parquet.ReadFile[shard.DocRow](filepath.Join(out, "docs/commoncrawl/one-member.parquet"))
+	rows, err := parquet.ReadFile[manifest.DocRow](filepath.Join(out, "docs/commoncrawl/one-member.parquet"))
 	if err != nil || len(rows) != 4 || rows[1].Text != "Zweite Seite mit deutschem Text.\nNoch eine Zeile." {
 		t.Fatalf("listing build: %v %+v", err, rows)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokenmill/tokenmill/filters/wikiref"
+	"github.com/tokenmill/tokenmill/filters/fasttext"
 )
 
 func newClassifyCmd() *cobra.Command {
@@ -31,11 +31,11 @@ func classifyOpen(cmd *cobra.Command, path string) (io.ReadCloser, error) {
 	return os.Open(path)
 }
 
-func classifyLoad(path string) (*wikiref.Model, error) {
+func classifyLoad(path string) (*fasttext.Model, error) {
 	if path == "" {
 		return nil, usageError{errors.New("--model is required")}
 	}
-	return wikiref.Load(path)
+	return fasttext.Load(path)
 }
 
 func newClassifyPredictCmd() *cobra.Command {
@@ -64,47 +64,36 @@ Works with .bin and .ftz models written by fastText 0.9.x or by "classify train"
 				return err
 			}
 			defer in.Close()
-			br := bufio.NewReaderSize(in, 1<<20)
 			w := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
-			var line, out []byte
-			var preds []wikiref.Prediction
-			for {
-				line = line[:0]
-				var err error
-				for {
-					var part []byte
-					part, err = br.ReadSlice('\n')
-					line = append(line, part...)
-					if err != bufio.ErrBufferFull {
-						break
-					}
-				}
-				if len(line) > 0 {
-					preds = m.AppendPredictLine(preds[:0], line, k, threshold)
-					if noProb {
-						out = out[:0]
-						for i, p := range preds {
-							if i > 0 {
-								out = append(out, ' ')
-							}
-							out = append(out, p.Label...)
+			var out []byte
+			var preds []fasttext.Prediction
+			var werr error
+			// The line keeps its "\n": fastText reads it as the "</s>" token,
+			// which a last line without one does not get.
+			err = scanLines(in, func(line []byte) error {
+				preds = m.AppendPredictLine(preds[:0], line, k, threshold)
+				if noProb {
+					out = out[:0]
+					for i, p := range preds {
+						if i > 0 {
+							out = append(out, ' ')
 						}
-						out = append(out, '\n')
-					} else {
-						out = append(wikiref.AppendFormat(out[:0], preds), '\n')
+						out = append(out, p.Label...)
 					}
-					if _, werr := w.Write(out); werr != nil {
-						return werr
-					}
+					out = append(out, '\n')
+				} else {
+					out = append(fasttext.AppendFormat(out[:0], preds), '\n')
 				}
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					return fmt.Errorf("reading %s: %w", input, err)
-				}
+				_, werr = w.Write(out)
+				return werr
+			})
+			if err != nil && err != werr {
+				err = fmt.Errorf("reading %s: %w", input, err)
 			}
-			return w.Flush()
+			if ferr := w.Flush(); err == nil {
+				err = ferr
+			}
+			return err
 		},
 	}
 	f := cmd.Flags()
@@ -156,7 +145,7 @@ func newClassifyTestCmd() *cobra.Command {
 
 func newClassifyTrainCmd() *cobra.Command {
 	var input, output, loss string
-	o := wikiref.DefaultOptions()
+	o := fasttext.DefaultOptions()
 	cmd := &cobra.Command{
 		Use:   "train --input labelled.txt --output model.bin [--dim 100 --lr 0.1 --epoch 5 ...]",
 		Short: "Train a supervised classifier as `fasttext supervised -thread 1` does",
@@ -170,7 +159,7 @@ byte-identical to what "fasttext supervised -thread 1" writes (fastText's
 			if input == "" || output == "" {
 				return usageError{errors.New("--input and --output are required")}
 			}
-			l, err := wikiref.ParseLoss(loss)
+			l, err := fasttext.ParseLoss(loss)
 			if err != nil {
 				return usageError{err}
 			}
@@ -181,7 +170,7 @@ byte-identical to what "fasttext supervised -thread 1" writes (fastText's
 			}
 			defer in.Close()
 			start := time.Now()
-			m, err := wikiref.TrainContext(cmd.Context(), in, o)
+			m, err := fasttext.TrainContext(cmd.Context(), in, o)
 			if err != nil {
 				return fmt.Errorf("%s: %w", input, err)
 			}

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-const classifyTestdata = "../../filters/wikiref/testdata"
+const classifyTestdata = "../../filters/fasttext/testdata"
 
 func runClassify(t *testing.T, stdin []byte, args ...string) (string, error) {
 	return runCLI(t, string(stdin), false, args...)

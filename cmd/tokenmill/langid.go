@@ -2,12 +2,11 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -37,55 +36,24 @@ best first. --decision adds a column: "keep", or the step's drop reason
 				return usageError{fmt.Errorf("--threshold %g: want a number in [0,1]", threshold)}
 			}
 			step := langid.NewStep(langid.Shared(), keep, threshold, sampleBytes)
-			sc := bufio.NewScanner(cmd.InOrStdin())
-			sc.Buffer(nil, 64<<20)
 			w := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
-			defer w.Flush()
-			// Lines are decided in parallel batches and printed in order.
-			const batch = 512
-			texts := make([]string, 0, batch)
-			outs := make([]string, batch)
-			lineNo := 0
-			flush := func() {
-				var wg sync.WaitGroup
-				next := make(chan int, len(texts))
-				for i := range texts {
-					next <- i
-				}
-				close(next)
-				for range min(runtime.GOMAXPROCS(0), len(texts)) {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						for i := range next {
-							outs[i] = langidLine(step, texts[i], top, decision)
+			// Lines are decided in parallel and printed in order.
+			err := mapLines(cmd.InOrStdin(), w, 0, func() lineFunc {
+				return func(dst, line []byte, lineNo int) ([]byte, error) {
+					// A CRLF line ends before its CR, as bufio.ScanLines reads it.
+					text := string(bytes.TrimSuffix(line, []byte{'\r'}))
+					if asJSON {
+						if err := json.Unmarshal([]byte(text), &text); err != nil {
+							return dst, fmt.Errorf("stdin line %d: want a JSON string: %w", lineNo, err)
 						}
-					}()
-				}
-				wg.Wait()
-				for i := range texts {
-					w.WriteString(outs[i])
-				}
-				texts = texts[:0]
-			}
-			for sc.Scan() {
-				lineNo++
-				text := sc.Text()
-				if asJSON {
-					if err := json.Unmarshal([]byte(text), &text); err != nil {
-						return fmt.Errorf("stdin line %d: want a JSON string: %w", lineNo, err)
 					}
+					return append(dst, langidLine(step, text, top, decision)...), nil
 				}
-				texts = append(texts, text)
-				if len(texts) == batch {
-					flush()
-				}
+			})
+			if ferr := w.Flush(); err == nil {
+				err = ferr
 			}
-			if err := sc.Err(); err != nil {
-				return fmt.Errorf("stdin line %d: %w", lineNo+1, err)
-			}
-			flush()
-			return w.Flush()
+			return err
 		},
 	}
 	f := cmd.Flags()

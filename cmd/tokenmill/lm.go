@@ -9,15 +9,14 @@ import (
 	"io"
 	"math"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokenmill/tokenmill/filters/perplexity"
+	"github.com/tokenmill/tokenmill/filters/kenlm"
+	"github.com/tokenmill/tokenmill/pipeline/storage/atomicfile"
 	"github.com/tokenmill/tokenmill/stages/normalize"
 	"github.com/tokenmill/tokenmill/tokenize"
 )
@@ -31,97 +30,38 @@ func newLmCmd() *cobra.Command {
 	return cmd
 }
 
-// lmEachLine calls fn for each line of r without its "\n"; a "\r" stays,
-// as KenLM and spm_encode keep it (KenLM then treats it as a space).
-func lmEachLine(r io.Reader, fn func(line string) error) error {
-	br := bufio.NewReaderSize(r, 1<<20)
-	for {
-		line, err := br.ReadString('\n')
-		if len(line) > 0 {
-			if ferr := fn(strings.TrimSuffix(line, "\n")); ferr != nil {
-				return ferr
-			}
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-// lmMapLines applies fn to every line of r on threads goroutines and
-// writes the results in input order. fn gets the 1-based line number.
+// lmMapLines is mapLines for the lm commands, whose work is on strings.
 func lmMapLines(r io.Reader, w io.Writer, threads int, fn func(line string, n int) (string, error)) error {
-	if threads < 1 {
-		threads = runtime.GOMAXPROCS(0)
-	}
-	const batch = 256
 	out := bufio.NewWriterSize(w, 1<<16)
-	var lines []string
-	results := make([]string, batch*threads)
-	errs := make([]error, batch*threads)
-	first := 1
-	flush := func() error {
-		var wg sync.WaitGroup
-		per := (len(lines) + threads - 1) / threads
-		for t := 0; t < threads; t++ {
-			lo, hi := t*per, min((t+1)*per, len(lines))
-			if lo >= hi {
-				break
+	err := mapLines(r, out, threads, func() lineFunc {
+		return func(dst, line []byte, n int) ([]byte, error) {
+			s, err := fn(string(line), n)
+			if err != nil {
+				return dst, err
 			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := lo; i < hi; i++ {
-					results[i], errs[i] = fn(lines[i], first+i)
-				}
-			}()
+			return append(dst, s...), nil
 		}
-		wg.Wait()
-		for i := range lines {
-			if errs[i] != nil {
-				// Keep the results before the failing line.
-				out.Flush()
-				return errs[i]
-			}
-			out.WriteString(results[i])
-		}
-		first += len(lines)
-		lines = lines[:0]
-		return nil
-	}
-	err := lmEachLine(r, func(line string) error {
-		lines = append(lines, line)
-		if len(lines) == cap(results) {
-			return flush()
-		}
-		return nil
 	})
-	if err != nil {
-		return err
+	if ferr := out.Flush(); err == nil {
+		err = ferr
 	}
-	if err := flush(); err != nil {
-		return err
-	}
-	return out.Flush()
+	return err
 }
 
-func lmReadCutoffs(path string) (perplexity.Cutoffs, error) {
+func lmReadCutoffs(path string) (kenlm.Cutoffs, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	c, err := perplexity.ReadCutoffs(f)
+	c, err := kenlm.ReadCutoffs(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
 }
 
-func lmLoadARPA(path string) (*perplexity.Model, error) {
+func lmLoadARPA(path string) (*kenlm.Model, error) {
 	if path == "" {
 		return nil, usageError{errors.New("--arpa is required")}
 	}
@@ -141,7 +81,7 @@ func lmLoadARPA(path string) (*perplexity.Model, error) {
 		}
 		r = z
 	}
-	m, err := perplexity.ReadARPA(r)
+	m, err := kenlm.ReadARPA(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -166,7 +106,7 @@ func (in *lmInput) flags(cmd *cobra.Command, normalizeDefault bool) {
 }
 
 // build returns the normaliser and encoder the flags ask for.
-func (in *lmInput) build(cmd *cobra.Command) (perplexity.Normalizer, perplexity.Encoder, error) {
+func (in *lmInput) build(cmd *cobra.Command) (kenlm.Normalizer, kenlm.Encoder, error) {
 	if in.pieces && in.spm != "" {
 		return nil, nil, usageError{errors.New("--pieces and --spm exclude each other")}
 	}
@@ -180,7 +120,7 @@ func (in *lmInput) build(cmd *cobra.Command) (perplexity.Normalizer, perplexity.
 	if err != nil {
 		return nil, nil, fmt.Errorf("--spm: %w", err)
 	}
-	var norm perplexity.Normalizer
+	var norm kenlm.Normalizer
 	if in.normalize {
 		norm = normalize.Normalize
 	}
@@ -305,7 +245,7 @@ CCNet's bucket: head < p30 <= middle < p60 <= tail.`,
 			if err != nil {
 				return err
 			}
-			var cut perplexity.Cutoffs
+			var cut kenlm.Cutoffs
 			if cutoffs != "" {
 				if lang == "" {
 					return usageError{errors.New("--cutoffs needs --lang")}
@@ -317,7 +257,10 @@ CCNet's bucket: head < p30 <= middle < p60 <= tail.`,
 					return fmt.Errorf("%s: no cutoffs for language %q", cutoffs, lang)
 				}
 			}
-			ds := &perplexity.DocScorer{LM: lm, Normalize: norm, Encoder: enc, PerLine: perLine}
+			ds := &kenlm.DocScorer{LM: lm, Normalize: norm, Encoder: enc, PerLine: perLine}
+			if norm != nil {
+				ds.AppendNormalize = normalize.AppendNormalize
+			}
 			return lmMapLines(cmd.InOrStdin(), cmd.OutOrStdout(), threads, func(line string, n int) (string, error) {
 				text, err := in.decode(line, n)
 				if err != nil {
@@ -358,7 +301,7 @@ types, n-grams and discounts per order) on stderr. Counts are held in memory.`,
 			if text == "" || arpa == "" {
 				return usageError{errors.New("--text and --arpa are required")}
 			}
-			opts := perplexity.TrainOptions{SkipSymbols: skipSymbols}
+			opts := kenlm.TrainOptions{SkipSymbols: skipSymbols}
 			if fallback != "" {
 				for _, f := range strings.FieldsFunc(fallback, func(r rune) bool { return r == ',' || r == ' ' }) {
 					v, err := strconv.ParseFloat(f, 64)
@@ -377,7 +320,7 @@ types, n-grams and discounts per order) on stderr. Counts are held in memory.`,
 				return err
 			}
 			defer f.Close()
-			m, st, err := perplexity.TrainWithStats(bufio.NewReaderSize(f, 1<<20), order, opts)
+			m, st, err := kenlm.TrainWithStats(bufio.NewReaderSize(f, 1<<20), order, opts)
 			if err != nil {
 				return fmt.Errorf("%s: %w", text, err)
 			}
@@ -390,16 +333,8 @@ types, n-grams and discounts per order) on stderr. Counts are held in memory.`,
 				}
 				fmt.Fprintf(errw, "%d %d D1=%.6g D2=%.6g D3+=%.6g%s\n", i+1, st.Counts[i], d[0], d[1], d[2], note)
 			}
-			w, err := os.Create(arpa)
-			if err != nil {
-				return err
-			}
-			if err := m.WriteARPA(w); err != nil {
-				w.Close()
+			if err := atomicfile.WriteFile(arpa, 0o644, m.WriteARPA); err != nil {
 				return fmt.Errorf("%s: %w", arpa, err)
-			}
-			if err := w.Close(); err != nil {
-				return err
 			}
 			fmt.Fprintf(errw, "wrote %s in %.2fs\n", arpa, time.Since(start).Seconds())
 			return nil
@@ -443,7 +378,7 @@ head < p30 <= middle < p60 <= tail.`,
 				if err != nil {
 					return err
 				}
-				ds := &perplexity.DocScorer{LM: lm, Normalize: norm, Encoder: enc}
+				ds := &kenlm.DocScorer{LM: lm, Normalize: norm, Encoder: enc}
 				each = func(line string) error {
 					n++
 					text, err := in.decode(line, n)
@@ -468,10 +403,10 @@ head < p30 <= middle < p60 <= tail.`,
 					return nil
 				}
 			}
-			if err := lmEachLine(cmd.InOrStdin(), each); err != nil {
+			if err := eachLine(cmd.InOrStdin(), func(line []byte) error { return each(string(line)) }); err != nil {
 				return err
 			}
-			cut := perplexity.ComputeCutoffs(samples)
+			cut := kenlm.ComputeCutoffs(samples)
 			if outPath == "" {
 				_, err := cut.WriteTo(cmd.OutOrStdout())
 				return err
@@ -487,19 +422,10 @@ head < p30 <= middle < p60 <= tail.`,
 			} else if !errors.Is(err, os.ErrNotExist) {
 				return err
 			}
-			tmp := outPath + ".tmp"
-			f, err := os.Create(tmp)
-			if err != nil {
+			return atomicfile.WriteFile(outPath, 0o644, func(w io.Writer) error {
+				_, err := cut.WriteTo(w)
 				return err
-			}
-			if _, err := cut.WriteTo(f); err != nil {
-				f.Close()
-				return err
-			}
-			if err := f.Close(); err != nil {
-				return err
-			}
-			return os.Rename(tmp, outPath)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&arpa, "arpa", "", "ARPA model: stdin holds documents to score (default: stdin holds lang<TAB>perplexity)")

@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-const lmTestdata = "../../filters/perplexity/testdata"
+const lmTestdata = "../../filters/kenlm/testdata"
 
 func lmGunzip(t *testing.T, name string) string {
 	t.Helper()

@@ -2,8 +2,10 @@ package main
 
 import (
 	"github.com/tokenmill/tokenmill/dedup"
-	"github.com/tokenmill/tokenmill/filters/ccnet"
+	"github.com/tokenmill/tokenmill/filters/fasttext/fasttextstep"
+	"github.com/tokenmill/tokenmill/filters/kenlm/kenlmstep"
 	"github.com/tokenmill/tokenmill/filters/langid"
+	"github.com/tokenmill/tokenmill/filters/length"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
 	"github.com/tokenmill/tokenmill/stages/normalize"
@@ -14,8 +16,10 @@ func defaultRegistry() *pipeline.Registry {
 	r := pipeline.NewRegistry()
 	commoncrawl.Register(r)
 	dedup.Register(r)
+	length.Register(r)
 	normalize.Register(r)
 	langid.Register(r)
-	ccnet.Register(r)
+	kenlmstep.Register(r)
+	fasttextstep.Register(r)
 	return r
 }

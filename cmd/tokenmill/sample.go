@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path"
@@ -15,6 +16,7 @@ import (
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/pipeline/manifest"
 	"github.com/tokenmill/tokenmill/pipeline/storage"
+	"github.com/tokenmill/tokenmill/pipeline/storage/atomicfile"
 	"github.com/tokenmill/tokenmill/recipes"
 	"github.com/tokenmill/tokenmill/tokenize"
 	"github.com/tokenmill/tokenmill/train"
@@ -68,18 +70,18 @@ func runSample(cmd *cobra.Command, f sampleFlags) error {
 	exported := false
 	for _, e := range []struct {
 		path  string
-		write func(*os.File) error
+		write func(io.Writer) error
 	}{
-		{f.llama2c, func(w *os.File) error { return train.ExportLlama2c(w, model) }},
-		{f.safetensors, func(w *os.File) error {
+		{f.llama2c, func(w io.Writer) error { return train.ExportLlama2c(w, model) }},
+		{f.safetensors, func(w io.Writer) error {
 			return train.ExportSafetensors(w, model, map[string]string{"source": filepath.Base(f.ckpt)})
 		}},
 	} {
 		if e.path == "" {
 			continue
 		}
-		if err := writeAtomic(e.path, e.write); err != nil {
-			return err
+		if err := atomicfile.WriteFile(e.path, 0o644, e.write); err != nil {
+			return fmt.Errorf("sample: %w", err)
 		}
 		fmt.Fprintf(out, "wrote %s\n", e.path)
 		exported = true
@@ -171,23 +173,4 @@ func loadModel(p string) (*train.Model, error) {
 		return nil, fmt.Errorf("sample: %s is neither a tokenmill checkpoint nor a llama2.c .bin: %w", p, err)
 	}
 	return m, nil
-}
-
-// writeAtomic writes through a temporary file renamed over p.
-func writeAtomic(p string, write func(*os.File) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(p), filepath.Base(p)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("sample: %w", err)
-	}
-	tmp.Chmod(0o644) // CreateTemp makes 0600 files; an export is for sharing
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("sample: %w", err)
-	}
-	return os.Rename(tmp.Name(), p)
 }

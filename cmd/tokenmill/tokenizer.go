@@ -12,10 +12,10 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokenmill/tokenmill/pipeline/storage/atomicfile"
 	"github.com/tokenmill/tokenmill/tokenize"
 )
 
@@ -33,38 +33,6 @@ func loadModelFlag(path string) (*tokenize.Model, error) {
 		return nil, usageError{errors.New("--model is required")}
 	}
 	return tokenize.Load(path)
-}
-
-// readLines calls fn for each line of r without its "\n". Unlike
-// bufio.ScanLines it keeps a trailing "\r", as spm_encode's std::getline does.
-func readLines(r io.Reader, fn func([]byte) error) error {
-	br := bufio.NewReaderSize(r, 1<<20)
-	var long []byte
-	for {
-		line, err := br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			long = append(long, line...)
-			continue
-		}
-		if long != nil {
-			line = append(long, line...)
-			long = nil
-		}
-		if len(line) > 0 && line[len(line)-1] == '\n' {
-			line = line[:len(line)-1]
-		} else if err == io.EOF && len(line) == 0 {
-			return nil
-		}
-		if ferr := fn(line); ferr != nil {
-			return ferr
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
 }
 
 func newTokenizerEncodeCmd() *cobra.Command {
@@ -93,56 +61,61 @@ JSON string literal, so documents may hold newlines and NULs.`,
 			if threads <= 0 {
 				threads = runtime.GOMAXPROCS(0)
 			}
-			enc := func(dst []byte, scratch *[]int32, line []byte, lineNo int) ([]byte, error) {
-				if jsonIn {
-					var s string
-					if err := json.Unmarshal(line, &s); err != nil {
-						return dst, fmt.Errorf("stdin line %d: --json: %w", lineNo, err)
+			// One encoder per goroutine, each with its own id buffer.
+			newEnc := func() lineFunc {
+				var scratch []int32
+				return func(dst, line []byte, lineNo int) ([]byte, error) {
+					if jsonIn {
+						var s string
+						if err := json.Unmarshal(line, &s); err != nil {
+							return dst, fmt.Errorf("stdin line %d: --json: %w", lineNo, err)
+						}
+						line = []byte(s)
 					}
-					line = []byte(s)
-				}
-				if pieces {
-					// As spm_encode --output_format=piece: an unknown piece
-					// is the text it covers.
-					ps := m.EncodeAsPieces(string(line))
+					if pieces {
+						// As spm_encode --output_format=piece: an unknown piece
+						// is the text it covers.
+						ps := m.EncodeAsPieces(string(line))
+						if bos {
+							ps = append([]string{m.IDToPiece(m.BOSID())}, ps...)
+						}
+						if eos {
+							ps = append(ps, m.IDToPiece(m.EOSID()))
+						}
+						dst = append(dst, '[')
+						for i, p := range ps {
+							if i > 0 {
+								dst = append(dst, ", "...)
+							}
+							dst = appendJSONString(dst, p)
+						}
+						return append(dst, "]\n"...), nil
+					}
+					ids := scratch[:0]
 					if bos {
-						ps = append([]string{m.IDToPiece(m.BOSID())}, ps...)
+						ids = append(ids, m.BOSID())
 					}
+					ids = m.AppendEncode(ids, line)
+					scratch = ids
 					if eos {
-						ps = append(ps, m.IDToPiece(m.EOSID()))
+						ids = append(ids, m.EOSID())
 					}
 					dst = append(dst, '[')
-					for i, p := range ps {
+					for i, id := range ids {
 						if i > 0 {
 							dst = append(dst, ", "...)
 						}
-						dst = appendJSONString(dst, p)
+						dst = strconv.AppendInt(dst, int64(id), 10)
 					}
 					return append(dst, "]\n"...), nil
 				}
-				ids := (*scratch)[:0]
-				if bos {
-					ids = append(ids, m.BOSID())
-				}
-				ids = m.AppendEncode(ids, line)
-				*scratch = ids
-				if eos {
-					ids = append(ids, m.EOSID())
-				}
-				dst = append(dst, '[')
-				for i, id := range ids {
-					if i > 0 {
-						dst = append(dst, ", "...)
-					}
-					dst = strconv.AppendInt(dst, int64(id), 10)
-				}
-				return append(dst, "]\n"...), nil
 			}
 			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<20)
-			if err := parallelLines(cmd.InOrStdin(), out, threads, enc); err != nil {
-				return err
+			err = mapLines(cmd.InOrStdin(), out, threads, newEnc)
+			if ferr := out.Flush(); err == nil {
+				err = ferr
 			}
-			return out.Flush()
+			return err
 		},
 	}
 	f := cmd.Flags()
@@ -153,81 +126,6 @@ JSON string literal, so documents may hold newlines and NULs.`,
 	f.BoolVar(&eos, "eos", false, "append the EOS id")
 	f.IntVar(&threads, "threads", 0, "encoding goroutines (0: one per CPU)")
 	return cmd
-}
-
-// parallelLines runs fn over the lines of r on n goroutines, in batches, and
-// writes the results in input order.
-func parallelLines(r io.Reader, w io.Writer, n int, fn func(dst []byte, scratch *[]int32, line []byte, lineNo int) ([]byte, error)) error {
-	type batch struct {
-		lines [][]byte
-		first int
-		out   []byte
-		err   error
-		done  chan struct{}
-	}
-	const batchBytes = 256 << 10
-	work := make(chan *batch, n)
-	order := make(chan *batch, 2*n)
-	var wg sync.WaitGroup
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var scratch []int32
-			for b := range work {
-				for i, l := range b.lines {
-					if b.out, b.err = fn(b.out, &scratch, l, b.first+i); b.err != nil {
-						break
-					}
-				}
-				close(b.done)
-			}
-		}()
-	}
-	writeErr := make(chan error, 1)
-	go func() {
-		var err error
-		for b := range order {
-			<-b.done
-			if err == nil {
-				err = b.err
-			}
-			if err == nil {
-				_, err = w.Write(b.out)
-			}
-		}
-		writeErr <- err
-	}()
-	cur := &batch{first: 1, done: make(chan struct{})}
-	size, lineNo := 0, 0
-	flush := func() {
-		order <- cur
-		work <- cur
-		cur = &batch{first: lineNo + 1, done: make(chan struct{})}
-		size = 0
-	}
-	rerr := readLines(r, func(line []byte) error {
-		lineNo++
-		cur.lines = append(cur.lines, append([]byte(nil), line...))
-		size += len(line) + 16
-		if size >= batchBytes {
-			flush()
-		}
-		return nil
-	})
-	if len(cur.lines) > 0 {
-		flush()
-	}
-	close(work)
-	close(order)
-	wg.Wait()
-	if err := <-writeErr; err != nil {
-		return err
-	}
-	if rerr != nil {
-		return fmt.Errorf("stdin: %w", rerr)
-	}
-	return nil
 }
 
 func newTokenizerDecodeCmd() *cobra.Command {
@@ -244,7 +142,7 @@ func newTokenizerDecodeCmd() *cobra.Command {
 			}
 			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<20)
 			lineNo := 0
-			err = readLines(cmd.InOrStdin(), func(line []byte) error {
+			err = eachLine(cmd.InOrStdin(), func(line []byte) error {
 				lineNo++
 				ids, err := parseIDs(line)
 				if err != nil {
@@ -399,7 +297,7 @@ one .model file.`,
 			if prefix != "" {
 				path = prefix + ".model"
 			}
-			if err := os.WriteFile(path, data, 0o644); err != nil {
+			if err := atomicfile.WriteFile(path, 0o644, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 				return err
 			}
 			if prefix != "" {
@@ -408,7 +306,10 @@ one .model file.`,
 					p := m.Piece(int32(id))
 					fmt.Fprintf(&sb, "%s\t%s\n", p.Text, strconv.FormatFloat(float64(p.Score), 'g', -1, 32))
 				}
-				if err := os.WriteFile(prefix+".vocab", []byte(sb.String()), 0o644); err != nil {
+				if err := atomicfile.WriteFile(prefix+".vocab", 0o644, func(w io.Writer) error {
+					_, err := io.WriteString(w, sb.String())
+					return err
+				}); err != nil {
 					return err
 				}
 			}

@@ -21,24 +21,18 @@ import (
 func writeTrainCorpus(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	type row struct {
-		ID      string  `parquet:"id"`
-		Source  string  `parquet:"source,dict"`
-		Tokens  []int32 `parquet:"tokens,list"`
-		NTokens int32   `parquet:"n_tokens"`
-	}
 	m := &manifest.Manifest{Format: manifest.FormatVersion, Version: 1,
 		Tokenizer: &manifest.Tokenizer{Path: "t.model", VocabSize: 512, BOS: 1, EOS: 2}}
 	for si, name := range []string{"count", "skip"} {
 		var buf bytes.Buffer
-		w := parquet.NewGenericWriter[row](&buf, parquet.Compression(&parquet.Zstd))
+		w := parquet.NewGenericWriter[manifest.TokenRow](&buf, parquet.Compression(&parquet.Zstd))
 		sh := manifest.Shard{Kind: manifest.KindTokens, Path: "tokens/" + name + "/0.parquet"}
 		for d := 0; d < 200; d++ {
 			toks := make([]int32, 20+d%50)
 			for k := range toks {
 				toks[k] = int32(3 + si*250 + (d*7+k*(si+1))%240)
 			}
-			w.Write([]row{{ID: fmt.Sprint(d), Source: name, Tokens: toks, NTokens: int32(len(toks))}})
+			w.Write([]manifest.TokenRow{{ID: fmt.Sprint(d), Source: name, Tokens: toks, NTokens: int32(len(toks))}})
 			sh.Rows++
 			sh.Tokens += int64(len(toks))
 		}

@@ -4,6 +4,11 @@
 // it to find the token shards; it is written last and atomically, so a
 // manifest that exists describes shards that exist in full.
 //
+// The package also defines the schema of the shards the manifest lists
+// (schema.go): the row types [TokenRow] and [DocRow], the column names the
+// loader looks up, and the key/value metadata keys. The Parquet writer, the
+// training loader and the tests all use these, so the schema is written once.
+//
 // The package is a leaf: it imports nothing of tokenmill's, so a trainer or an
 // external tool can read manifests without the pipeline.
 package manifest

@@ -7,11 +7,14 @@
 // # Atomic commit
 //
 // Every output goes through a Writer, and nothing is visible under its final
-// name until Commit returns: local files are written under a hidden temporary
-// name in the same folder, synced and renamed; objects in S3 and GCS appear
-// only when their upload completes (single PUT or multipart complete). Abort,
-// or a crash, leaves nothing that a reader could take for a finished file:
-// at worst a ".tmp-" file locally, which never matches an output name.
+// name until Commit returns: local files are written under a hidden, unique
+// temporary name in the same folder, synced and renamed (the protocol of
+// the leaf package storage/atomicfile, which the libraries and the CLI use
+// for the local files they write outside a Store); objects in S3 and GCS
+// appear only when their upload completes (single PUT or multipart
+// complete). Abort, or a crash, leaves nothing that a reader could take for
+// a finished file: at worst a ".tmp-" file locally, which never matches an
+// output name, is not listed, and is cleared when the key is written again.
 //
 // # URLs
 //

@@ -2,19 +2,19 @@ package storage
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/tokenmill/tokenmill/pipeline/storage/atomicfile"
 )
 
-// tmpMarker is in the name of every unfinished local write. Output names never
-// contain it, and List skips it.
-const tmpMarker = ".tmp-"
+// tmpMarker is in the name of every unfinished local write (atomicfile's
+// protocol). Output names never contain it, and List skips it.
+const tmpMarker = atomicfile.TempMarker
 
 type localBackend struct{ root string }
 
@@ -58,12 +58,6 @@ func (b *localBackend) newReaderAt(_ context.Context, key string) (ReaderAt, err
 	return fileReaderAt{f, st.Size()}, nil
 }
 
-type localWriter struct {
-	f     *os.File
-	final string
-	done  bool
-}
-
 func (b *localBackend) create(_ context.Context, key string) (Writer, error) {
 	p, err := b.path(key)
 	if err != nil {
@@ -75,57 +69,8 @@ func (b *localBackend) create(_ context.Context, key string) (Writer, error) {
 	// Leftovers of an earlier write of this key that was killed before it
 	// committed: nothing reads them, so the retry clears them. (One writer
 	// per key at a time is the pipeline's rule: a key names one task's output.)
-	if stale, _ := filepath.Glob(filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+tmpMarker+"*")); len(stale) > 0 {
-		for _, f := range stale {
-			os.Remove(f)
-		}
-	}
-	var rnd [6]byte
-	rand.Read(rnd[:])
-	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+tmpMarker+hex.EncodeToString(rnd[:]))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	return &localWriter{f: f, final: p}, nil
-}
-
-func (w *localWriter) Write(p []byte) (int, error) { return w.f.Write(p) }
-
-func (w *localWriter) Commit() error {
-	if w.done {
-		return nil
-	}
-	w.done = true
-	tmp := w.f.Name()
-	if err := w.f.Sync(); err != nil {
-		w.f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := w.f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, w.final); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	// Make the rename itself durable.
-	if d, err := os.Open(filepath.Dir(w.final)); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
-}
-
-func (w *localWriter) Abort() error {
-	if w.done {
-		return nil
-	}
-	w.done = true
-	w.f.Close()
-	return os.Remove(w.f.Name())
+	atomicfile.RemoveStale(p)
+	return atomicfile.Create(p, 0o644)
 }
 
 func (b *localBackend) list(_ context.Context, prefix string) ([]Object, error) {

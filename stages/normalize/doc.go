@@ -21,9 +21,13 @@
 // a word-final "Σ" to "ς", and NFD applies canonical reordering. The tables
 // Go's standard library lacks (canonical decompositions, combining classes,
 // the Cased and Case_Ignorable properties) are generated from Python by
-// gen_tables.py into tables.go; testdata/ holds the golden cases and the
-// re-typed CCNet functions that produced them.
+// gen_tables.py into tables.go (`go generate ./stages/normalize` runs it
+// under python3.12, whose Unicode version is Go's);
+// testdata/ holds the golden cases and the re-typed CCNet functions that
+// produced them.
 //
 // The [Step] adapter (step.go) applies either form to a document's text line
 // by line. The package must not decide keep or drop.
 package normalize
+
+//go:generate python3.12 gen_tables.py -o tables.go

@@ -9,7 +9,8 @@
 //   - wikiref.bin: a fastText-format classifier of prose (__label__wiki)
 //     against web chrome and junk (__label__cc).
 //
-// recipes/sample/make-models.sh runs it.
+// tools/samplemodels/make.sh runs it (outside recipes/sample, which is
+// compiled into the binary whole).
 package main
 
 import (
@@ -23,8 +24,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/tokenmill/tokenmill/filters/perplexity"
-	"github.com/tokenmill/tokenmill/filters/wikiref"
+	"github.com/tokenmill/tokenmill/filters/fasttext"
+	"github.com/tokenmill/tokenmill/filters/kenlm"
 	"github.com/tokenmill/tokenmill/stages/normalize"
 	"github.com/tokenmill/tokenmill/tokenize"
 )
@@ -52,7 +53,7 @@ func main() {
 		pieces.WriteString(strings.Join(enc.EncodeAsPieces(normalize.Normalize(line)), " "))
 		pieces.WriteByte('\n')
 	}
-	lm, err := perplexity.Train(&pieces, *order, perplexity.TrainOptions{DiscountFallback: []float64{0.5, 1, 1.5}})
+	lm, err := kenlm.Train(&pieces, *order, kenlm.TrainOptions{DiscountFallback: []float64{0.5, 1, 1.5}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	scorer := &perplexity.DocScorer{LM: lm, Normalize: normalize.Normalize, Encoder: enc}
+	scorer := &kenlm.DocScorer{LM: lm, Normalize: normalize.Normalize, Encoder: enc}
 	var pps []float64
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<24)
@@ -81,7 +82,7 @@ func main() {
 		pps = append(pps, scorer.Score(page).Perplexity)
 	}
 	var cut bytes.Buffer
-	perplexity.ComputeCutoffs(map[string][]float64{"en": pps}).WriteTo(&cut)
+	kenlm.ComputeCutoffs(map[string][]float64{"en": pps}).WriteTo(&cut)
 	write("cutoffs.tsv", cut.Bytes())
 
 	// The classifier: small vectors keep the file small.
@@ -89,9 +90,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	opts := wikiref.DefaultOptions()
+	opts := fasttext.DefaultOptions()
 	opts.Dim, opts.Epoch, opts.Bucket, opts.Seed = 8, 25, 0, 1
-	m, err := wikiref.Train(lab, opts)
+	m, err := fasttext.Train(lab, opts)
 	if err != nil {
 		log.Fatal(err)
 	}

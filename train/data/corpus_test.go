@@ -18,14 +18,6 @@ import (
 // position it is (CorpusToken), so a test can check from a batch alone which
 // documents were packed where. BOS is 1 and EOS is 2; tokens start at 10.
 
-// shardRow is the token-shard schema the pipeline writes.
-type shardRow struct {
-	ID      string  `parquet:"id"`
-	Source  string  `parquet:"source,dict"`
-	Tokens  []int32 `parquet:"tokens,list"`
-	NTokens int32   `parquet:"n_tokens"`
-}
-
 // CorpusSource describes a synthetic source: Shards[i][g] is the number of
 // documents in row group g of shard i; documents are numbered across the
 // source in shard and row order.
@@ -85,16 +77,16 @@ func WriteCorpusFiles(dir string, sources []CorpusSource) (string, error) {
 		d := 0
 		for shi, groups := range src.Shards {
 			var buf bytes.Buffer
-			w := parquet.NewGenericWriter[shardRow](&buf, parquet.Compression(&parquet.Zstd))
+			w := parquet.NewGenericWriter[manifest.TokenRow](&buf, parquet.Compression(&parquet.Zstd))
 			sh := manifest.Shard{Kind: manifest.KindTokens, Path: fmt.Sprintf("tokens/%s/%03d.parquet", src.Name, shi)}
 			for _, n := range groups {
-				rows := make([]shardRow, n)
+				rows := make([]manifest.TokenRow, n)
 				for i := range rows {
 					toks := make([]int32, CorpusDocLen(si, d, maxLen))
 					for k := range toks {
 						toks[k] = CorpusToken(si, d, k)
 					}
-					rows[i] = shardRow{ID: fmt.Sprintf("%s:%d", src.Name, d), Source: src.Name, Tokens: toks, NTokens: int32(len(toks))}
+					rows[i] = manifest.TokenRow{ID: fmt.Sprintf("%s:%d", src.Name, d), Source: src.Name, Tokens: toks, NTokens: int32(len(toks))}
 					sh.Rows++
 					sh.Tokens += int64(len(toks))
 					d++

@@ -79,8 +79,8 @@ func (r *shardReader) open(ctx context.Context, key string) (*shardFile, error) 
 		return nil, fmt.Errorf("data: shard %s: %w: %w", key, ErrCorrupt, err)
 	}
 	sf := &shardFile{key: key, ra: ra, spans: sr, f: f}
-	nTok, ok1 := f.Schema().Lookup("n_tokens")
-	tok, ok2 := f.Schema().Lookup("tokens", "list", "element")
+	nTok, ok1 := f.Schema().Lookup(manifest.ColumnNTokens)
+	tok, ok2 := f.Schema().Lookup(manifest.TokensLeaf()...)
 	if !ok1 || !ok2 || nTok.Node.Type().Kind() != parquet.Int32 || tok.Node.Type().Kind() != parquet.Int32 {
 		ra.Close()
 		return nil, fmt.Errorf("data: shard %s: %w: want int32 columns n_tokens and tokens (list<int32>), schema is %v",

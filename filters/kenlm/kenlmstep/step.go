@@ -1,0 +1,124 @@
+package kenlmstep
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+
+	"github.com/tokenmill/tokenmill/filters/kenlm"
+	"github.com/tokenmill/tokenmill/pipeline"
+	"github.com/tokenmill/tokenmill/stages/normalize"
+	"github.com/tokenmill/tokenmill/tokenize"
+)
+
+// PerplexitySpec is the "perplexity" step's recipe spec.
+var PerplexitySpec = pipeline.Spec{
+	Name: "perplexity",
+	Doc: "CCNet document perplexity: normalize, SentencePiece pieces, n-gram LM with <s>/</s>, " +
+		"pp = 10^(-Σlog10 p / Σ(pieces+1)) rounded to 0.1; sets perplexity and bucket (head < p30 ≤ middle < p60 ≤ tail) " +
+		"and drops the buckets listed in drop. Documents in other languages than lang pass unscored.",
+	Fields: []pipeline.Field{
+		{Name: "lang", Type: pipeline.TypeString, Doc: "language the model is for (ISO 639-1); \"\" scores every document"},
+		{Name: "arpa", Type: pipeline.TypeString, Doc: "n-gram model, ARPA (optionally .gz)"},
+		{Name: "spm", Type: pipeline.TypeString, Doc: "SentencePiece model giving the LM's pieces"},
+		{Name: "cutoffs", Type: pipeline.TypeString, Doc: "cutoff table (tokenmill lm cutoffs): lang, p30, p60"},
+		{Name: "drop", Type: pipeline.TypeStrings, Default: []string{"tail"}, Doc: "buckets to drop"},
+		{Name: "per_line", Type: pipeline.TypeBool, Default: false,
+			Doc: "score each line as a sentence instead of the whole document (CCNet's normalizer deletes newlines, so its default is the whole document)"},
+	},
+}
+
+// Register adds the perplexity step to r.
+func Register(r *pipeline.Registry) {
+	r.RegisterStep(PerplexitySpec, func(c pipeline.Config, env *pipeline.Env) (pipeline.Step, error) {
+		read := func(field string) ([]byte, error) {
+			b, err := env.ReadFile(c.String(field))
+			if err != nil {
+				return nil, fmt.Errorf("perplexity.%s: %w", field, err)
+			}
+			return maybeGunzip(b)
+		}
+		arpa, err := read("arpa")
+		if err != nil {
+			return nil, err
+		}
+		lm, err := kenlm.ReadARPA(bytes.NewReader(arpa))
+		if err != nil {
+			return nil, fmt.Errorf("perplexity.arpa %s: %w", c.String("arpa"), err)
+		}
+		spm, err := read("spm")
+		if err != nil {
+			return nil, err
+		}
+		enc, err := tokenize.Parse(spm)
+		if err != nil {
+			return nil, fmt.Errorf("perplexity.spm %s: %w", c.String("spm"), err)
+		}
+		cb, err := read("cutoffs")
+		if err != nil {
+			return nil, err
+		}
+		cut, err := kenlm.ReadCutoffs(bytes.NewReader(cb))
+		if err != nil {
+			return nil, fmt.Errorf("perplexity.cutoffs %s: %w", c.String("cutoffs"), err)
+		}
+		return NewPerplexity(c.String("lang"), lm, enc, cut, c.Strings("drop"), c.Bool("per_line"))
+	})
+}
+
+// maybeGunzip inflates a gzip file and returns anything else as it is, so
+// a recipe may name lm.arpa or lm.arpa.gz.
+func maybeGunzip(b []byte) ([]byte, error) {
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		return b, nil
+	}
+	z, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(z)
+}
+
+// Perplexity is the perplexity step: the engine's DocScorer (CCNet's
+// normalizer, the SentencePiece model, the n-gram LM) and its cutoff table;
+// the step only decides what to keep.
+type Perplexity struct {
+	lang    string
+	scorer  *kenlm.DocScorer
+	cutoffs kenlm.Cutoffs
+	drop    map[string]string // bucket → reason
+}
+
+// NewPerplexity returns the step for documents of lang.
+func NewPerplexity(lang string, lm *kenlm.Model, enc *tokenize.Model, cut kenlm.Cutoffs, drop []string, perLine bool) (*Perplexity, error) {
+	if _, ok := cut[lang]; !ok {
+		return nil, fmt.Errorf("perplexity: the cutoff table has no entry for %q", lang)
+	}
+	p := &Perplexity{lang: lang, cutoffs: cut, drop: map[string]string{},
+		scorer: &kenlm.DocScorer{LM: lm, Normalize: normalize.Normalize, AppendNormalize: normalize.AppendNormalize,
+			Encoder: enc, PerLine: perLine}}
+	for _, b := range drop {
+		switch b {
+		case "head", "middle", "tail":
+			p.drop[b] = "perplexity:bucket=" + b
+		default:
+			return nil, fmt.Errorf("perplexity.drop: unknown bucket %q (head, middle, tail)", b)
+		}
+	}
+	return p, nil
+}
+
+// Name implements pipeline.Step.
+func (p *Perplexity) Name() string { return "perplexity" }
+
+// Process implements pipeline.Step.
+func (p *Perplexity) Process(d *pipeline.Doc) (string, error) {
+	if p.lang != "" && d.Lang != p.lang {
+		return "", nil
+	}
+	pp := p.scorer.Score(d.Text).Perplexity
+	d.Perplexity = float32(pp)
+	d.Bucket = p.cutoffs.Bucket(p.lang, pp)
+	return p.drop[d.Bucket], nil
+}
