@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/tokenmill/tokenmill/pipeline"
@@ -165,7 +163,7 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 			continue
 		}
 		env := &pipeline.Env{Logger: log.With("source", s.Name), Source: s.Name, BaseURL: s.BaseURL, TempDir: filepath.Join(tmp, s.Name),
-			Workers: workers, MemoryBytes: f.memory << 20, Rand: rand.New(rand.NewSource(rec.Seed)), Now: time.Now, ReadFile: readFile}
+			Workers: workers, MemoryBytes: f.memory << 20, Seed: rec.Seed, ReadFile: readFile}
 		os.MkdirAll(env.TempDir, 0o755)
 		src, err := reg.NewSource(s.Format, s.Options, env)
 		if err != nil {
