@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokenmill/tokenmill/train"
+	"github.com/tokenmill/tokenmill/train/loop"
 )
 
 type trainFlags struct {
@@ -59,7 +59,7 @@ from it and reads the same batches an uninterrupted run would have.`,
 	return cmd
 }
 
-// runTrain turns the flags into train.RunOptions and runs it.
+// runTrain turns the flags into loop.Options and runs it.
 func runTrain(cmd *cobra.Command, f trainFlags) error {
 	weights := map[string]float64{}
 	for _, w := range f.weights {
@@ -70,12 +70,12 @@ func runTrain(cmd *cobra.Command, f trainFlags) error {
 		}
 		weights[name] = x
 	}
-	err := train.Run(cmd.Context(), cmd.OutOrStdout(), train.RunOptions{
+	err := loop.Run(cmd.Context(), cmd.OutOrStdout(), loop.Options{
 		Data: f.data, Config: f.config, Out: f.out, Steps: f.steps, Batch: f.batch, SeqLen: f.seqLen,
 		LR: f.lr, Warmup: f.warmup, Seed: f.seed, CkptEvery: f.ckptEvery, LogEvery: f.logEvery,
 		Resume: f.resume, ForceData: f.forceData, MaxEpochs: f.maxEpochs, Weights: weights, StopAfter: f.stopAfter,
 	})
-	var oe *train.OptionError
+	var oe *loop.OptionError
 	if errors.As(err, &oe) {
 		return usageError{oe.Err}
 	}

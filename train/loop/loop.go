@@ -1,4 +1,4 @@
-package train
+package loop
 
 import (
 	"context"
@@ -13,13 +13,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokenmill/tokenmill/train"
 	"github.com/tokenmill/tokenmill/train/data"
 )
 
-// RunOptions configures Run: a training run on a build's token shards. The
+// Options configures Run: a training run on a build's token shards. The
 // CLI (`tokenmill train`) parses its flags into this; the field docs are the
 // flags' meanings.
-type RunOptions struct {
+type Options struct {
 	Data      string             // manifest.json of a build (path or URL)
 	Config    string             // model: a built-in name or a JSON config file
 	Out       string             // folder for ckpt.bin
@@ -58,7 +59,7 @@ type checkpointExtra struct {
 // progress to out, and writes Out/ckpt.bin atomically every CkptEvery steps
 // and at the end; with Resume it continues from that checkpoint and reads the
 // same batches an uninterrupted run would have.
-func Run(ctx context.Context, out io.Writer, f RunOptions) error {
+func Run(ctx context.Context, out io.Writer, f Options) error {
 	if f.Data == "" {
 		return &OptionError{errors.New("train: --data is required")}
 	}
@@ -66,7 +67,7 @@ func Run(ctx context.Context, out io.Writer, f RunOptions) error {
 		return &OptionError{errors.New("train: --steps, --batch and --log-every must be positive")}
 	}
 	weights := f.Weights
-	mcfg, err := ResolveConfig(f.Config)
+	mcfg, err := train.ResolveConfig(f.Config)
 	if err != nil {
 		return &OptionError{err}
 	}
@@ -85,7 +86,7 @@ func Run(ctx context.Context, out io.Writer, f RunOptions) error {
 	}
 	defer dl.Close()
 	plan := dl.Plan()
-	if _, named := ConfigByName(f.Config); named == nil && mcfg.Vocab != plan.VocabSize && plan.VocabSize > 0 {
+	if _, named := train.ConfigByName(f.Config); named == nil && mcfg.Vocab != plan.VocabSize && plan.VocabSize > 0 {
 		// A built-in architecture takes its vocabulary from the data.
 		mcfg.Vocab = plan.VocabSize
 		if mcfg, err = mcfg.Normalize(); err != nil {
@@ -98,11 +99,11 @@ func Run(ctx context.Context, out io.Writer, f RunOptions) error {
 	fmt.Fprint(out, plan.String())
 
 	ckpt := filepath.Join(f.Out, "ckpt.bin")
-	var model *Model
-	var opt *AdamW
+	var model *train.Model
+	var opt *train.AdamW
 	start := int64(0)
 	if _, err := os.Stat(ckpt); f.Resume && err == nil {
-		r, err := LoadCheckpoint(ckpt, &mcfg)
+		r, err := train.LoadCheckpoint(ckpt, &mcfg)
 		if err != nil {
 			return err
 		}
@@ -115,26 +116,26 @@ func Run(ctx context.Context, out io.Writer, f RunOptions) error {
 		}
 		model, opt, start = r.Model, r.Opt, extra.Step
 		if opt == nil {
-			opt = NewAdamW(model, LlamaAdamW)
+			opt = train.NewAdamW(model, train.LlamaAdamW)
 		}
 		fmt.Fprintf(out, "resumed from %s at step %d\n", ckpt, start)
 	} else {
 		if f.Resume {
 			fmt.Fprintf(out, "no checkpoint at %s: starting from step 0\n", ckpt)
 		}
-		if model, err = NewModel(mcfg, rand.New(rand.NewPCG(f.Seed, 0x6c6c616d61))); err != nil {
+		if model, err = train.NewModel(mcfg, rand.New(rand.NewPCG(f.Seed, 0x6c6c616d61))); err != nil {
 			return err
 		}
-		opt = NewAdamW(model, LlamaAdamW)
+		opt = train.NewAdamW(model, train.LlamaAdamW)
 	}
 	fmt.Fprintf(out, "model %s: %d parameters (dim %d, %d layers, %d heads, vocab %d), kernel %s\n",
-		f.Config, mcfg.NumParams(), mcfg.Dim, mcfg.NLayers, mcfg.NHeads, mcfg.Vocab, KernelName())
+		f.Config, mcfg.NumParams(), mcfg.Dim, mcfg.NLayers, mcfg.NHeads, mcfg.Vocab, train.KernelName())
 
 	warmup := f.Warmup
 	if warmup < 0 {
 		warmup = min(2000, f.Steps/10)
 	}
-	sched := NewSchedule(f.LR, warmup, f.Steps)
+	sched := train.NewSchedule(f.LR, warmup, f.Steps)
 	every := f.CkptEvery
 	if every <= 0 {
 		every = max(1, f.Steps/10)
@@ -144,7 +145,7 @@ func Run(ctx context.Context, out io.Writer, f RunOptions) error {
 		if err := os.MkdirAll(f.Out, 0o755); err != nil {
 			return err
 		}
-		return SaveCheckpoint(ckpt, model, opt, extra)
+		return train.SaveCheckpoint(ckpt, model, opt, extra)
 	}
 
 	var (
