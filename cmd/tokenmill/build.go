@@ -134,16 +134,16 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 	// The tokenize step ends every chain when the recipe names a model.
 	var tok pipeline.Step
 	if rec.Tokenizer != "" && rec.Output.Tokens {
-		data, err := readFile(rec.Tokenizer)
+		cfg, err := pipeline.NewConfig(tokenizer.Spec, map[string]any{"model": rec.Tokenizer})
 		if err != nil {
-			return fmt.Errorf("tokenizer: %w", err)
+			return err
 		}
-		step, info, err := tokenizer.New(rec.Tokenizer, data)
+		step, err := reg.NewStep(tokenizer.Spec.Name, cfg, &pipeline.Env{Logger: log, Seed: rec.Seed, ReadFile: readFile})
 		if err != nil {
 			return err
 		}
 		tok = step
-		tokInfo = info
+		tokInfo = step.(*tokenizer.Step).Info()
 	} else if rec.Output.Tokens {
 		log.Warn("the recipe names no tokenizer model: writing text shards only")
 	}

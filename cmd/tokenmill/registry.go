@@ -7,6 +7,7 @@ import (
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
 	"github.com/tokenmill/tokenmill/stages/normalize"
+	"github.com/tokenmill/tokenmill/stages/tokenizer"
 )
 
 // defaultRegistry holds every source format and step this binary knows.
@@ -17,5 +18,6 @@ func defaultRegistry() *pipeline.Registry {
 	normalize.Register(r)
 	langid.Register(r)
 	ccnet.Register(r)
+	tokenizer.Register(r)
 	return r
 }
