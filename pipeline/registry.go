@@ -3,9 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"log/slog"
-	"math/rand"
 	"sort"
-	"time"
 )
 
 // Field types a component spec can declare.
@@ -228,10 +226,10 @@ type Env struct {
 	Workers int
 	// MemoryBytes is the memory the step may hold before spilling, 0 for its default.
 	MemoryBytes int64
-	// Rand is seeded from the recipe, for components that sample.
-	Rand *rand.Rand
-	// Now is the build's clock.
-	Now func() time.Time
+	// Seed is the recipe's seed. A component that samples derives its own
+	// generator from it (a shared generator is not safe across goroutines
+	// and would make results depend on scheduling).
+	Seed int64
 	// ReadFile reads a file the recipe names (a model, a word list): a local
 	// path relative to the recipe, a file://, s3://, gs:// or embed:// URL.
 	ReadFile func(ref string) ([]byte, error)

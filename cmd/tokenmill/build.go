@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/tokenmill/tokenmill/pipeline"
@@ -136,16 +134,16 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 	// The tokenize step ends every chain when the recipe names a model.
 	var tok pipeline.Step
 	if rec.Tokenizer != "" && rec.Output.Tokens {
-		data, err := readFile(rec.Tokenizer)
+		cfg, err := pipeline.NewConfig(tokenizer.Spec, map[string]any{"model": rec.Tokenizer})
 		if err != nil {
-			return fmt.Errorf("tokenizer: %w", err)
+			return err
 		}
-		step, info, err := tokenizer.New(rec.Tokenizer, data)
+		step, err := reg.NewStep(tokenizer.Spec.Name, cfg, &pipeline.Env{Logger: log, Seed: rec.Seed, ReadFile: readFile})
 		if err != nil {
 			return err
 		}
 		tok = step
-		tokInfo = info
+		tokInfo = step.(*tokenizer.Step).Info()
 	} else if rec.Output.Tokens {
 		log.Warn("the recipe names no tokenizer model: writing text shards only")
 	}
@@ -165,7 +163,7 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 			continue
 		}
 		env := &pipeline.Env{Logger: log.With("source", s.Name), Source: s.Name, BaseURL: s.BaseURL, TempDir: filepath.Join(tmp, s.Name),
-			Workers: workers, MemoryBytes: f.memory << 20, Rand: rand.New(rand.NewSource(rec.Seed)), Now: time.Now, ReadFile: readFile}
+			Workers: workers, MemoryBytes: f.memory << 20, Seed: rec.Seed, ReadFile: readFile}
 		os.MkdirAll(env.TempDir, 0o755)
 		src, err := reg.NewSource(s.Format, s.Options, env)
 		if err != nil {

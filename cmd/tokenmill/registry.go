@@ -9,6 +9,7 @@ import (
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
 	"github.com/tokenmill/tokenmill/stages/normalize"
+	"github.com/tokenmill/tokenmill/stages/tokenizer"
 )
 
 // defaultRegistry holds every source format and step this binary knows.
@@ -21,5 +22,6 @@ func defaultRegistry() *pipeline.Registry {
 	langid.Register(r)
 	kenlmstep.Register(r)
 	fasttextstep.Register(r)
+	tokenizer.Register(r)
 	return r
 }

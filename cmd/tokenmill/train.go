@@ -1,22 +1,14 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
-	"os"
-	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokenmill/tokenmill/train"
-	"github.com/tokenmill/tokenmill/train/data"
+	"github.com/tokenmill/tokenmill/train/loop"
 )
 
 type trainFlags struct {
@@ -30,14 +22,6 @@ type trainFlags struct {
 	maxEpochs            float64
 	weights              []string
 	stopAfter            int
-}
-
-// trainCheckpoint is what the checkpoint's extra section holds: where the
-// data loader was, so a resumed run reads exactly what an uninterrupted one
-// would have.
-type trainCheckpoint struct {
-	Step int64      `json:"step"`
-	Data data.State `json:"data"`
 }
 
 func newTrainCmd() *cobra.Command {
@@ -75,14 +59,8 @@ from it and reads the same batches an uninterrupted run would have.`,
 	return cmd
 }
 
+// runTrain turns the flags into loop.Options and runs it.
 func runTrain(cmd *cobra.Command, f trainFlags) error {
-	out := cmd.OutOrStdout()
-	if f.data == "" {
-		return usageError{errors.New("train: --data is required")}
-	}
-	if f.steps <= 0 || f.batch <= 0 || f.logEvery <= 0 {
-		return usageError{errors.New("train: --steps, --batch and --log-every must be positive")}
-	}
 	weights := map[string]float64{}
 	for _, w := range f.weights {
 		name, v, ok := strings.Cut(w, "=")
@@ -92,153 +70,14 @@ func runTrain(cmd *cobra.Command, f trainFlags) error {
 		}
 		weights[name] = x
 	}
-	mcfg, err := train.ResolveConfig(f.config)
-	if err != nil {
-		return usageError{err}
+	err := loop.Run(cmd.Context(), cmd.OutOrStdout(), loop.Options{
+		Data: f.data, Config: f.config, Out: f.out, Steps: f.steps, Batch: f.batch, SeqLen: f.seqLen,
+		LR: f.lr, Warmup: f.warmup, Seed: f.seed, CkptEvery: f.ckptEvery, LogEvery: f.logEvery,
+		Resume: f.resume, ForceData: f.forceData, MaxEpochs: f.maxEpochs, Weights: weights, StopAfter: f.stopAfter,
+	})
+	var oe *loop.OptionError
+	if errors.As(err, &oe) {
+		return usageError{oe.Err}
 	}
-	seqLen := f.seqLen
-	if seqLen == 0 {
-		seqLen = mcfg.SeqLen
-	}
-	if seqLen > mcfg.SeqLen {
-		return usageError{fmt.Errorf("train: --seq-len %d exceeds the model's %d", seqLen, mcfg.SeqLen)}
-	}
-	dcfg := data.Config{Seed: f.seed, SeqLen: seqLen, GlobalBatch: f.batch,
-		TokenBudget: int64(f.steps) * int64(f.batch) * int64(seqLen), MaxEpochs: f.maxEpochs, Weights: weights}
-	dl, err := data.Open(cmd.Context(), f.data, dcfg)
-	if err != nil {
-		return err
-	}
-	defer dl.Close()
-	plan := dl.Plan()
-	if _, named := train.ConfigByName(f.config); named == nil && mcfg.Vocab != plan.VocabSize && plan.VocabSize > 0 {
-		// A built-in architecture takes its vocabulary from the data.
-		mcfg.Vocab = plan.VocabSize
-		if mcfg, err = mcfg.Normalize(); err != nil {
-			return err
-		}
-	}
-	if mcfg.Vocab < plan.VocabSize {
-		return usageError{fmt.Errorf("train: model vocabulary %d is smaller than the tokenizer's %d", mcfg.Vocab, plan.VocabSize)}
-	}
-	fmt.Fprint(out, plan.String())
-
-	ckpt := filepath.Join(f.out, "ckpt.bin")
-	var model *train.Model
-	var opt *train.AdamW
-	start := int64(0)
-	if _, err := os.Stat(ckpt); f.resume && err == nil {
-		r, err := train.LoadCheckpoint(ckpt, &mcfg)
-		if err != nil {
-			return err
-		}
-		var extra trainCheckpoint
-		if err := json.Unmarshal(r.Extra, &extra); err != nil {
-			return fmt.Errorf("train: %s: data position: %w", ckpt, err)
-		}
-		if err := dl.Resume(extra.Data, f.forceData); err != nil {
-			return fmt.Errorf("train: %s: %w", ckpt, err)
-		}
-		model, opt, start = r.Model, r.Opt, extra.Step
-		if opt == nil {
-			opt = train.NewAdamW(model, train.LlamaAdamW)
-		}
-		fmt.Fprintf(out, "resumed from %s at step %d\n", ckpt, start)
-	} else {
-		if f.resume {
-			fmt.Fprintf(out, "no checkpoint at %s: starting from step 0\n", ckpt)
-		}
-		if model, err = train.NewModel(mcfg, rand.New(rand.NewPCG(f.seed, 0x6c6c616d61))); err != nil {
-			return err
-		}
-		opt = train.NewAdamW(model, train.LlamaAdamW)
-	}
-	fmt.Fprintf(out, "model %s: %d parameters (dim %d, %d layers, %d heads, vocab %d), kernel %s\n",
-		f.config, mcfg.NumParams(), mcfg.Dim, mcfg.NLayers, mcfg.NHeads, mcfg.Vocab, train.KernelName())
-
-	warmup := f.warmup
-	if warmup < 0 {
-		warmup = min(2000, f.steps/10)
-	}
-	sched := train.NewSchedule(f.lr, warmup, f.steps)
-	every := f.ckptEvery
-	if every <= 0 {
-		every = max(1, f.steps/10)
-	}
-	save := func(step int64) error {
-		extra, _ := json.Marshal(trainCheckpoint{Step: step, Data: dl.Position()})
-		if err := os.MkdirAll(f.out, 0o755); err != nil {
-			return err
-		}
-		return train.SaveCheckpoint(ckpt, model, opt, extra)
-	}
-
-	var (
-		sumLoss, sumNorm float64
-		n                int
-		srcLoss          = map[string]float64{}
-		srcN             = map[string]int{}
-		t0               = time.Now()
-		tokens           int64
-	)
-	for step := start; step < int64(f.steps); step++ {
-		if f.stopAfter > 0 && step >= int64(f.stopAfter) {
-			fmt.Fprintf(out, "stopped after step %d\n", step)
-			return nil
-		}
-		b, err := dl.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		lr := sched.LR(int(step))
-		model.ZeroGrad()
-		loss, err := model.Forward(b.Inputs, b.Targets)
-		if err != nil {
-			return fmt.Errorf("train: step %d: %w", step, err)
-		}
-		if err := model.Backward(); err != nil {
-			return fmt.Errorf("train: step %d: %w", step, err)
-		}
-		st := opt.Step(lr)
-		for i, l := range model.SequenceLosses() {
-			srcLoss[b.Sources[i]] += l
-			srcN[b.Sources[i]]++
-		}
-		sumLoss += loss
-		sumNorm += st.GradNorm
-		n++
-		tokens += int64(len(b.Inputs) * seqLen)
-		last := step+1 == int64(f.steps)
-		if (step+1)%int64(f.logEvery) == 0 || last {
-			el := time.Since(t0).Seconds()
-			fmt.Fprintf(out, "step %d/%d  loss %.4f  lr %.3g  grad %.3f  %.0f tok/s  |%s\n",
-				step+1, f.steps, sumLoss/float64(n), lr, sumNorm/float64(n), float64(tokens)/el, perSource(srcLoss, srcN))
-			sumLoss, sumNorm, n, tokens, t0 = 0, 0, 0, 0, time.Now()
-			clear(srcLoss)
-			clear(srcN)
-		}
-		if (step+1)%int64(every) == 0 || last {
-			if err := save(step + 1); err != nil {
-				return err
-			}
-		}
-	}
-	fmt.Fprintf(out, "checkpoint %s\n", ckpt)
-	return nil
-}
-
-func perSource(loss map[string]float64, n map[string]int) string {
-	names := make([]string, 0, len(loss))
-	for k := range loss {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, k := range names {
-		fmt.Fprintf(&b, " %s %.3f", k, loss[k]/float64(n[k]))
-	}
-	return b.String()
+	return err
 }

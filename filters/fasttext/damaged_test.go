@@ -1,4 +1,4 @@
-package wikiref_test
+package fasttext_test
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tokenmill/tokenmill/filters/wikiref"
+	"github.com/tokenmill/tokenmill/filters/fasttext"
 )
 
 // TestDamagedModel flips bits across a real model file (the fastText kit's
@@ -19,7 +19,7 @@ func TestDamagedModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m0, err := wikiref.Read(bytes.NewReader(data))
+	m0, err := fasttext.Read(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestDamagedModel(t *testing.T) {
 				copy(bad[at:], []byte{0x00, 0x00, 0xc0, 0x7f})
 			}
 			bad[at] ^= x
-			m, err := wikiref.Read(bytes.NewReader(bad))
+			m, err := fasttext.Read(bytes.NewReader(bad))
 			if err != nil {
 				rejected++
 				continue
@@ -57,9 +57,9 @@ func TestDamagedModel(t *testing.T) {
 // TestNaNWeight: a model whose weights hold a NaN (the last float of the
 // output matrix, which ends the file) is refused, not loaded to predict NaN.
 func TestNaNWeight(t *testing.T) {
-	opts := wikiref.DefaultOptions()
+	opts := fasttext.DefaultOptions()
 	opts.Dim, opts.Epoch = 4, 1
-	m, err := wikiref.Train(strings.NewReader("__label__a x y z\n__label__b u v w\n"), opts)
+	m, err := fasttext.Train(strings.NewReader("__label__a x y z\n__label__b u v w\n"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,11 +68,11 @@ func TestNaNWeight(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := buf.Bytes()
-	if _, err := wikiref.Read(bytes.NewReader(data)); err != nil {
+	if _, err := fasttext.Read(bytes.NewReader(data)); err != nil {
 		t.Fatal(err)
 	}
 	copy(data[len(data)-4:], []byte{0x00, 0x00, 0xc0, 0x7f})
-	if _, err := wikiref.Read(bytes.NewReader(data)); !errors.Is(err, wikiref.ErrFormat) || !strings.Contains(err.Error(), "NaN") {
+	if _, err := fasttext.Read(bytes.NewReader(data)); !errors.Is(err, fasttext.ErrFormat) || !strings.Contains(err.Error(), "NaN") {
 		t.Fatalf("got %v, want ErrFormat naming the NaN weight", err)
 	}
 }

@@ -10,10 +10,38 @@ import (
 	"github.com/tokenmill/tokenmill/tokenize"
 )
 
+// Spec is the tokenize step's recipe spec. A build appends this step to every
+// chain when the recipe names a tokenizer model; it is registered like every
+// other step so that a plan builds it through the registry.
+var Spec = pipeline.Spec{
+	Name: "tokenize",
+	Doc:  "Encode the text with a SentencePiece model (sets the document's tokens; never drops).",
+	Fields: []pipeline.Field{
+		{Name: "model", Type: pipeline.TypeString, Doc: "SentencePiece model: a path relative to the recipe or a URL"},
+	},
+}
+
+// Register adds the tokenize step to r.
+func Register(r *pipeline.Registry) {
+	r.RegisterStep(Spec, func(c pipeline.Config, env *pipeline.Env) (pipeline.Step, error) {
+		ref := c.String("model")
+		data, err := env.ReadFile(ref)
+		if err != nil {
+			return nil, fmt.Errorf("tokenizer: %w", err)
+		}
+		s, _, err := New(ref, data)
+		return s, err
+	})
+}
+
 // Step sets Doc.Tokens. It is safe for concurrent use.
 type Step struct {
-	m *tokenize.Model
+	m    *tokenize.Model
+	info *manifest.Tokenizer
 }
+
+// Info is the manifest's description of the step's model.
+func (s *Step) Info() *manifest.Tokenizer { return s.info }
 
 // New parses a SentencePiece model and returns the step and the manifest's
 // description of the model (ref is how the recipe names it).
@@ -24,7 +52,7 @@ func New(ref string, model []byte) (*Step, *manifest.Tokenizer, error) {
 	}
 	sum := sha256.Sum256(model)
 	info := &manifest.Tokenizer{Path: ref, SHA256: hex.EncodeToString(sum[:]), VocabSize: m.VocabSize(), BOS: m.BOSID(), EOS: m.EOSID()}
-	return &Step{m: m}, info, nil
+	return &Step{m: m, info: info}, info, nil
 }
 
 // Name implements pipeline.Step.
