@@ -52,20 +52,20 @@ var redirectWords = []string{
 	"#REDIRECT",
 	"#пренасочване", "#виж", // bg
 	"#REDIRECCIÓ", "#REDIRECCIO", // ca
-	"#PŘESMĚRUJ", // cs
-	"#OMDIRIGERING", // da, sv
-	"#WEITERLEITUNG", // de
+	"#PŘESMĚRUJ",                   // cs
+	"#OMDIRIGERING",                // da, sv
+	"#WEITERLEITUNG",               // de
 	"#REDIRECCIÓN", "#REDIRECCION", // es
-	"#REDIRECTION", // fr
-	"#PREUSMJERI", // hr
-	"#ÁTIRÁNYÍTÁS", // hu
+	"#REDIRECTION",                   // fr
+	"#PREUSMJERI",                    // hr
+	"#ÁTIRÁNYÍTÁS",                   // hu
 	"#RINVIA", "#RINVIO", "#RIMANDO", // it
-	"#DOORVERWIJZING", // nl
+	"#DOORVERWIJZING",               // nl
 	"#PATRZ", "#PRZEKIERUJ", "#TAM", // pl
-	"#REDIRECIONAMENTO", // pt
+	"#REDIRECIONAMENTO",              // pt
 	"#REDIRECTEAZA", "#REDIRECTEAZĂ", // ro
 	"#ПЕРЕНАПРАВЛЕНИЕ", "#ПЕРЕНАПР", // ru
-	"#PREUSMERITEV", // sl
+	"#PREUSMERITEV",            // sl
 	"#ПРЕУСМЕРИ", "#PREUSMERI", // sr
 	"#ПЕРЕНАПРАВЛЕННЯ", // uk
 }

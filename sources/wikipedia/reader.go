@@ -32,11 +32,11 @@ const (
 // (pipeline.FilteredError) and for damage (pipeline.CorruptError).
 const (
 	ReasonRedirect    = "redirect"
-	ReasonNamespace   = "not-article"        // ns != 0
-	ReasonModel       = "not-wikitext"       // another content model
+	ReasonNamespace   = "not-article"         // ns != 0
+	ReasonModel       = "not-wikitext"        // another content model
 	ReasonSuppressed  = "suppressed-revision" // <text deleted="deleted"/>
-	ReasonEmpty       = "empty-page"         // no revision, or no text left
-	ReasonLanguage    = "language-not-kept"  // a dump outside Options.Languages
+	ReasonEmpty       = "empty-page"          // no revision, or no text left
+	ReasonLanguage    = "language-not-kept"   // a dump outside Options.Languages
 	ReasonMalformed   = "malformed-page"
 	ReasonTooLarge    = "page-too-large"
 	ReasonBadStream   = "bad-bz2-stream"

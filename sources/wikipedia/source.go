@@ -3,8 +3,8 @@ package wikipedia
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path"

@@ -106,11 +106,11 @@ func (c *Cleaner) Clean(wikitext string) (string, []string) {
 type tagKind uint8
 
 const (
-	tagUnknown tagKind = iota
-	tagDrop            // the element goes with its content
-	tagVerbatim        // the content stays, its markup neutralised
-	tagKeep            // the tag goes, its content stays
-	tagBreak           // a line break
+	tagUnknown  tagKind = iota
+	tagDrop             // the element goes with its content
+	tagVerbatim         // the content stays, its markup neutralised
+	tagKeep             // the tag goes, its content stays
+	tagBreak            // a line break
 )
 
 var tagKinds = map[string]tagKind{
@@ -613,10 +613,10 @@ func (c *Cleaner) extLink(s []byte, i int) (int, []byte, bool) {
 // ---- pass 5: lines ----
 
 func passLines(s []byte, out []byte) []byte {
-	skipLevel := 0          // >0: inside a dropped section of this level
-	var pending []byte      // a heading waiting for text under it
-	pendingLevel := 0       //
-	blank := false          // a blank line is due before the next text
+	skipLevel := 0     // >0: inside a dropped section of this level
+	var pending []byte // a heading waiting for text under it
+	pendingLevel := 0  //
+	blank := false     // a blank line is due before the next text
 	for len(s) > 0 {
 		line := s
 		if k := indexByte(s, '\n'); k >= 0 {

@@ -12,9 +12,9 @@ var update = flag.Bool("update", false, "rewrite the expected outputs under test
 // wikitextCase is one case of testdata/wikitext.
 type wikitextCase struct {
 	header, input, want string
-	lang               string
-	urls               bool
-	comment            string // the lines before the header
+	lang                string
+	urls                bool
+	comment             string // the lines before the header
 }
 
 // readCases parses testdata/wikitext: ">>> name [lang=xx] [urls]", the
@@ -119,21 +119,21 @@ func TestCleanerReuse(t *testing.T) {
 
 func TestRedirectText(t *testing.T) {
 	for text, want := range map[string]bool{
-		"#REDIRECT [[Paris]]":             true,
-		"  #redirect[[Paris]]":            true,
-		"#REDIRECT: [[Paris]]":            true,
-		"#WEITERLEITUNG [[Berlin]]":       true,
-		"#weiterleitung [[Berlin]]":       true,
-		"#PATRZ [[Warszawa]]":             true,
-		"#ПЕРЕНАПРАВЛЕНИЕ [[Москва]]":     true,
-		"#перенаправление [[Москва]]":     true,
-		"#PŘESMĚRUJ [[Praha]]":            true,
-		"#ÁTIRÁNYÍTÁS [[Budapest]]":       true,
-		"#REDIRECTION [[Paris]]":          true,
-		"#REDIRECT is a magic word.":      false,
-		"# a numbered item [[REDIRECT]]":  false,
-		"Text #REDIRECT [[Paris]]":        false,
-		"":                                false,
+		"#REDIRECT [[Paris]]":            true,
+		"  #redirect[[Paris]]":           true,
+		"#REDIRECT: [[Paris]]":           true,
+		"#WEITERLEITUNG [[Berlin]]":      true,
+		"#weiterleitung [[Berlin]]":      true,
+		"#PATRZ [[Warszawa]]":            true,
+		"#ПЕРЕНАПРАВЛЕНИЕ [[Москва]]":    true,
+		"#перенаправление [[Москва]]":    true,
+		"#PŘESMĚRUJ [[Praha]]":           true,
+		"#ÁTIRÁNYÍTÁS [[Budapest]]":      true,
+		"#REDIRECTION [[Paris]]":         true,
+		"#REDIRECT is a magic word.":     false,
+		"# a numbered item [[REDIRECT]]": false,
+		"Text #REDIRECT [[Paris]]":       false,
+		"":                               false,
 	} {
 		if got := IsRedirectText(text); got != want {
 			t.Errorf("IsRedirectText(%q) = %v, want %v", text, got, want)
