@@ -304,6 +304,10 @@ func (r *Reader) report(record string, off int64, reason, format string, args ..
 }
 
 func (r *Reader) filter(record string, off int64, reason, format string, args ...any) {
+	if r.streams != nil {
+		format = "stream at byte %d: " + format
+		args = append([]any{r.streamOff}, args...)
+	}
 	r.skip(&pipeline.RecordError{Path: r.path, Record: record, Offset: off,
 		Err: pipeline.Filteredf(reason, format, args...)})
 }
