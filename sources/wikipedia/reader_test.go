@@ -200,9 +200,9 @@ func TestParts(t *testing.T) {
 
 func TestIndexName(t *testing.T) {
 	for in, want := range map[string]string{
-		"/d/enwiki-20230601-pages-articles-multistream.xml.bz2":             "/d/enwiki-20230601-pages-articles-multistream-index.txt.bz2",
+		"/d/enwiki-20230601-pages-articles-multistream.xml.bz2":               "/d/enwiki-20230601-pages-articles-multistream-index.txt.bz2",
 		"s3://b/enwiki-20240601-pages-articles-multistream1.xml-p1p41242.bz2": "s3://b/enwiki-20240601-pages-articles-multistream-index1.txt-p1p41242.bz2",
-		"/d/enwiki-20230601-pages-articles.xml.bz2":                         "",
+		"/d/enwiki-20230601-pages-articles.xml.bz2":                           "",
 	} {
 		if got := indexFor(in); got != want {
 			t.Errorf("indexFor(%s) = %s, want %s", in, got, want)

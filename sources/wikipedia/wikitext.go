@@ -1,6 +1,7 @@
 package wikipedia
 
 import (
+	"bytes"
 	"html"
 	"strings"
 	"unicode"
@@ -244,14 +245,7 @@ func indexByteFrom(s []byte, from int, c byte) int {
 	return from + k
 }
 
-func indexByte(s []byte, c byte) int {
-	for i, b := range s {
-		if b == c {
-			return i
-		}
-	}
-	return -1
-}
+func indexByte(s []byte, c byte) int { return bytes.IndexByte(s, c) }
 
 // verbatimEscapes neutralise wikitext markup inside <nowiki> and <pre>:
 // later passes see entities, the last one decodes them back.

@@ -535,3 +535,30 @@ func charRef(ent []byte) (rune, bool) {
 	}
 	return rune(n), true
 }
+
+// ScanPages calls fn for every <page> of an export XML stream r (not
+// compressed; see codec.NewReader), in order, with pages up to maxPage bytes;
+// malformed, cut and larger pages are passed over. It is the raw path for
+// tools that want the wikitext itself (benchmarks, model building); fn's
+// error stops the scan and is returned, as is a read error of r.
+func ScanPages(r io.Reader, maxPage int, fn func(p *Page) error) error {
+	sc := newScanner(r, maxPage)
+	for {
+		kind, elem, _ := sc.next()
+		if sc.err != nil {
+			return sc.err
+		}
+		switch kind {
+		case elemEOF:
+			return nil
+		case elemPage:
+			p, err := parsePage(elem)
+			if err != nil {
+				continue
+			}
+			if err := fn(&p); err != nil {
+				return err
+			}
+		}
+	}
+}
