@@ -1,9 +1,11 @@
 package wikipedia
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -247,5 +249,38 @@ func TestOtherLanguage(t *testing.T) {
 	render(t, NewReader(context.Background(), file, f, skipRecorder(t, &skips), Options{}), &b, &skips)
 	if !strings.Contains(b.String(), "doc id=jawiki:100 source=wikipedia url=https://ja.wikipedia.org/wiki/灯台") {
 		t.Errorf("every language:\n%s", b.String())
+	}
+}
+
+// failingReader returns its bytes, then a storage error.
+type failingReader struct{ r io.Reader }
+
+func (f failingReader) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err == io.EOF {
+		return n, errors.New("disk on fire")
+	}
+	return n, err
+}
+
+// TestStorageErrorIsFatal: a failure to read the input is the reader's
+// Err, not a skipped page; damage in the compressed data is not.
+func TestStorageErrorIsFatal(t *testing.T) {
+	data, err := os.ReadFile("testdata/schema-0.10/enwiki-20230101-pages-articles.xml.bz2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewReader(context.Background(), "x", io.NopCloser(failingReader{bytes.NewReader(data[:len(data)/2])}), nil, Options{})
+	for r.Next() {
+	}
+	if err := r.Close(); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Errorf("Close = %v, want the storage error", err)
+	}
+	var skips []string
+	r = NewReader(context.Background(), "x", io.NopCloser(bytes.NewReader(data[:len(data)/2])), skipRecorder(t, &skips), Options{})
+	for r.Next() {
+	}
+	if err := r.Close(); err != nil || len(skips) != 1 || !strings.Contains(skips[0], "reason=bad-bz2 corrupt=true") {
+		t.Errorf("truncated bzip2: Close = %v, skips %q", err, skips)
 	}
 }
