@@ -156,3 +156,19 @@ func TestNormalizeURL(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteNamespaces: the File and Category names a dump's <siteinfo>
+// declares (and its aliases) are dropped like the built-in ones, in any case.
+func TestSiteNamespaces(t *testing.T) {
+	si := parseSiteInfo([]byte(`<siteinfo><dbname>xxwiki</dbname><case>first-letter</case><namespaces>
+<namespace key="-2" case="first-letter">Meedia</namespace><namespace key="0" case="first-letter" />
+<namespace key="6" case="first-letter">Pilt</namespace><namespace key="14" case="first-letter">Kateegoria</namespace>
+</namespaces><namespacealiases><namespace key="6">Fail</namespace></namespacealiases></siteinfo>`))
+	if si.DBName != "xxwiki" || si.Lang != "xx" || si.Case != "first-letter" || len(si.Namespaces) != 5 || !si.Namespaces[4].Alias || si.Namespaces[3].Alias {
+		t.Fatalf("parseSiteInfo = %+v", si)
+	}
+	got, _ := NewCleaner(&si, false).Clean("A [[Pilt:x.jpg|thumb|cap]] [[fail:y.png]] [[Meedia:z.ogg]] b [[Image:w.png]].\n[[kateegoria:Z]]")
+	if got != "A b." {
+		t.Errorf("got %q", got)
+	}
+}
