@@ -423,6 +423,7 @@ func (c *Cleaner) inline(s []byte, out []byte, depth int) []byte {
 	}
 	k := 0
 	i := 0
+	var ext extScan
 	for i < len(s) {
 		j := i
 		for j < len(s) && !inlineSpecial[s[j]] {
@@ -450,7 +451,7 @@ func (c *Cleaner) inline(s []byte, out []byte, depth int) []byte {
 				i = e
 				continue
 			}
-			if n, lbl, ok := c.extLink(s, i); ok {
+			if n, lbl, ok := c.extLink(s, i, &ext); ok {
 				if len(lbl) > 0 {
 					if depth < maxLabelDepth {
 						out = c.inline(lbl, out, depth+1)
@@ -562,10 +563,21 @@ func (c *Cleaner) link(in []byte, out []byte, depth int) []byte {
 // ($wgUrlProtocols, the common ones).
 var urlSchemes = []string{"http://", "https://", "ftp://", "ftps://", "//", "mailto:", "irc://", "ircs://", "news:", "gopher://", "sftp://", "telnet://", "urn:", "svn://", "git://", "worldwind://", "nntp://", "mms://"}
 
+// extScan remembers the last search for an external link's closing ']' so
+// that a line of many "[http://" without one is searched once, not once per
+// bracket: a search from from ended at end (the ']' found, or the end of the
+// line when closed is false); any later search starting in [from, end)
+// ends there too.
+type extScan struct {
+	from, end int
+	closed    bool
+	valid     bool
+}
+
 // extLink reads the external link [url label] at s[i] == '['. It returns
 // where it ends, its label (empty for a bare [url]) and false when s[i:] is
 // not one (a '[' in prose).
-func (c *Cleaner) extLink(s []byte, i int) (int, []byte, bool) {
+func (c *Cleaner) extLink(s []byte, i int, sc *extScan) (int, []byte, bool) {
 	rest := s[i+1:]
 	ok := false
 	for _, sc := range urlSchemes {
@@ -578,17 +590,30 @@ func (c *Cleaner) extLink(s []byte, i int) (int, []byte, bool) {
 		return 0, nil, false
 	}
 	end := -1
-	for j, b := range rest {
-		if b == ']' {
-			end = j
-			break
+	if sc.valid && i+1 >= sc.from && i+1 <= sc.end {
+		if !sc.closed {
+			return 0, nil, false
 		}
-		if b == '\n' {
-			break
+		end = sc.end - (i + 1)
+	} else {
+		stop := len(rest)
+		for j, b := range rest {
+			if b == ']' {
+				end = j
+				break
+			}
+			if b == '\n' {
+				stop = j
+				break
+			}
 		}
-	}
-	if end < 0 {
-		return 0, nil, false
+		*sc = extScan{from: i + 1, end: i + 1 + stop, valid: true}
+		if end >= 0 {
+			sc.end, sc.closed = i+1+end, true
+		}
+		if end < 0 {
+			return 0, nil, false
+		}
 	}
 	inner := rest[:end]
 	u, lbl := inner, []byte(nil)

@@ -66,7 +66,7 @@ type scanner struct {
 }
 
 func newScanner(r io.Reader, maxElem int) *scanner {
-	return &scanner{r: r, buf: make([]byte, 256<<10), maxElem: maxElem}
+	return &scanner{r: r, buf: make([]byte, 64<<10), maxElem: maxElem}
 }
 
 func (s *scanner) reset(r io.Reader) {
@@ -313,13 +313,21 @@ func content(e []byte, t tag) (text []byte, end int, ok bool) {
 	return e[t.end:k], k + len(closer), true
 }
 
+// maxPageTags bounds the tags read in one page or revision (a real one has
+// about twenty; text never holds a raw '<'), so that garbage full of
+// unclosed tags cannot make the search for their ends quadratic.
+const maxPageTags = 1000
+
 // parsePage reads one <page> element. The last revision wins (a
 // pages-articles dump has one).
 func parsePage(e []byte) (Page, error) {
 	var p Page
 	var haveNS, haveID, haveTitle bool
 	i := len("<page>")
-	for {
+	for tags := 0; ; tags++ {
+		if tags > maxPageTags {
+			return p, ErrMalformed
+		}
 		t, ok := nextTag(e, i)
 		if !ok || (t.closing && string(t.name) == "page") {
 			break
@@ -381,7 +389,10 @@ func parsePage(e []byte) (Page, error) {
 
 func parseRevision(e []byte, p *Page) error {
 	*p = Page{Title: p.Title, NS: p.NS, ID: p.ID, Redirect: p.Redirect}
-	for i := 0; ; {
+	for i, tags := 0, 0; ; tags++ {
+		if tags > maxPageTags {
+			return ErrMalformed
+		}
 		t, ok := nextTag(e, i)
 		if !ok {
 			break
@@ -425,17 +436,18 @@ func parseRevision(e []byte, p *Page) error {
 // parseSiteInfo reads a <siteinfo> element.
 func parseSiteInfo(e []byte) SiteInfo {
 	var si SiteInfo
-	for i := len("<siteinfo>"); ; {
+	aliases := false
+	for i, tags := len("<siteinfo>"), 0; tags < 100000; tags++ {
 		t, ok := nextTag(e, i)
 		if !ok {
 			break
 		}
 		i = t.end
-		if t.closing {
-			continue
-		}
 		name := string(t.name)
-		if name == "namespaces" || name == "namespacealiases" {
+		if name == "namespacealiases" {
+			aliases = !t.closing && !t.empty
+		}
+		if t.closing || name == "namespaces" || name == "namespacealiases" {
 			continue // descend: their <namespace> children follow
 		}
 		c, end, ok := content(e, t)
@@ -457,8 +469,7 @@ func parseSiteInfo(e []byte) SiteInfo {
 				continue
 			}
 			cs, _ := attr(t.attrs, "case")
-			alias := bytes.LastIndex(e[:t.start], []byte("<namespacealiases")) > bytes.LastIndex(e[:t.start], []byte("</namespacealiases"))
-			si.Namespaces = append(si.Namespaces, Namespace{Key: k, Name: unescapeXML(c), Case: cs, Alias: alias})
+			si.Namespaces = append(si.Namespaces, Namespace{Key: k, Name: unescapeXML(c), Case: cs, Alias: aliases})
 		}
 	}
 	si.Lang = LangOf(si.DBName)
