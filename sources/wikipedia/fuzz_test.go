@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -19,6 +20,12 @@ func FuzzCleaner(f *testing.F) {
 	f.Add("{{a|{{b|[[c|{{d}}]]}}}}}}{{{{[[[[]]]]")
 	f.Add("<ref><ref></ref></ref><nowiki><pre></nowiki></pre>")
 	f.Add("== a ==\n=== b ===\n== See also ==\n=\n==\n")
+	// Inputs that make a naive cleaner quadratic (a search to the end of
+	// the line or page per opening): each must stay linear.
+	for _, unit := range []string{"[http://a ", "{{", "}}", "[[", "[[a|", "<ref>", "<ref>x</ref", "<b ",
+		"'''''", "__A", "==a==\n", "{|\n", "<nowiki>", "<ref>http://", "://", "&amp", "( "} {
+		f.Add(strings.Repeat(unit, 20000))
+	}
 	cl := NewCleaner(&SiteInfo{DBName: "enwiki", Lang: "en"}, true)
 	f.Fuzz(func(t *testing.T, in string) {
 		out, urls := cl.Clean(in)
