@@ -64,9 +64,14 @@ func BenchmarkCleaner(b *testing.B) {
 }
 
 // BenchmarkReader: MB/s of decompressed XML read into documents (parse and
-// clean, no bzip2).
+// clean, no bzip2): $WIKI_BENCH_XML (an uncompressed dump) when set, else
+// the small fixture (where the reader's set-up weighs).
 func BenchmarkReader(b *testing.B) {
-	data, err := os.ReadFile("testdata/plain/enwiki-20230101-pages-articles.xml")
+	path := "testdata/plain/enwiki-20230101-pages-articles.xml"
+	if p := os.Getenv("WIKI_BENCH_XML"); p != "" {
+		path = p
+	}
+	data, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
