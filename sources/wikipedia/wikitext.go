@@ -92,6 +92,10 @@ func (c *Cleaner) Clean(wikitext string) (string, []string) {
 	clear(c.closeCache)
 	c.b1 = c.passTags(wikitext, c.b1[:0])
 	c.b2 = c.passTemplates(c.b1, c.b2[:0])
+	if bytesContains(c.b2, "-{") {
+		c.b3 = passConvert(c.b2, c.b3[:0])
+		c.b2, c.b3 = c.b3, c.b2
+	}
 	c.b3 = passTables(c.b2, c.b3[:0])
 	c.b4 = c.inline(c.b3, c.b4[:0], 0)
 	c.b1 = passLines(c.b4, c.b1[:0])
@@ -369,6 +373,74 @@ func (c *Cleaner) passTemplates(s []byte, out []byte) []byte {
 		k++
 	}
 	return append(out, s[i:]...)
+}
+
+// ---- language converter markup ----
+
+// passConvert resolves MediaWiki's language converter markup, which the
+// Serbian Wikipedia (written in Cyrillic and Latin) uses throughout:
+// -{text}- is text shown as written, -{R|text}- (flags before a '|') the
+// same, -{sr-ec:Ћирилица; sr-el:Latinica}- a choice of variants, of which
+// the first is kept. A "-{" without its "}-" stays as text. Linear: every
+// "}-" is looked for once, forwards.
+func passConvert(s []byte, out []byte) []byte {
+	i := 0
+	closeAt := -1 // the next "}-" at or after the current "-{", or -1 past the end
+	for {
+		k := indexFrom(s, i, "-{")
+		if k < 0 {
+			break
+		}
+		out = append(out, s[i:k]...)
+		if closeAt < k+2 && closeAt != -2 {
+			closeAt = indexFrom(s, k+2, "}-")
+			if closeAt < 0 {
+				closeAt = -2 // none anywhere further
+			}
+		}
+		if closeAt == -2 {
+			i = k
+			break
+		}
+		body := s[k+2 : closeAt]
+		if p := indexByte(body, '|'); p > 0 && p <= 4 && isFlags(body[:p]) {
+			body = body[p+1:]
+		}
+		body = firstVariant(body)
+		out = append(out, trimSpace(body)...)
+		i = closeAt + 2
+	}
+	return append(out, s[i:]...)
+}
+
+// isFlags: the converter's flags before '|' (R, H, A, T, D, -, ...).
+func isFlags(b []byte) bool {
+	for _, c := range b {
+		if !(c >= 'A' && c <= 'Z' || c == '-' || c == ';') {
+			return false
+		}
+	}
+	return true
+}
+
+// firstVariant returns the text of the first "code: text;" variant of a
+// converter rule, or b when it is not a list of variants.
+func firstVariant(b []byte) []byte {
+	t := trimLeftSpace(b)
+	p := indexByte(t, ':')
+	if p < 2 || p > 12 {
+		return b
+	}
+	for j, c := range t[:p] {
+		if !(c >= 'a' && c <= 'z' || c == '-' && j > 0) {
+			return b
+		}
+	}
+	v := t[p+1:]
+	if e := indexByte(v, ';'); e >= 0 {
+		v = v[:e]
+	}
+	return v
 }
 
 // ---- pass 3: tables ----
