@@ -181,6 +181,27 @@ func TestInputs(t *testing.T) {
 	}
 }
 
+// TestDropCopies: with both forms of one dump, the multistream one is read.
+func TestDropCopies(t *testing.T) {
+	in := []pipeline.Input{
+		{URL: "d/enwiki-20230601-pages-articles.xml.bz2"},
+		{URL: "d/enwiki-20230601-pages-articles-multistream.xml.bz2"},
+		{URL: "d/dewiki-20230601-pages-articles.xml.bz2"},
+		{URL: "e/enwiki-20230601-pages-articles.xml.bz2"},
+		{URL: "d/enwiki-20230601-pages-articles1.xml-p1p41242.bz2"},
+		{URL: "d/enwiki-20230601-pages-articles-multistream1.xml-p1p41242.bz2"},
+	}
+	var got []string
+	for _, d := range dropCopies(in) {
+		got = append(got, d.URL)
+	}
+	want := "d/enwiki-20230601-pages-articles-multistream.xml.bz2 d/dewiki-20230601-pages-articles.xml.bz2 " +
+		"e/enwiki-20230601-pages-articles.xml.bz2 d/enwiki-20230601-pages-articles-multistream1.xml-p1p41242.bz2"
+	if strings.Join(got, " ") != want {
+		t.Errorf("dropCopies = %v", got)
+	}
+}
+
 func TestParts(t *testing.T) {
 	got := Parts([]int64{600, 1000, 1500, 2600, 2700}, 4000, 1000)
 	want := []string{"streams=600-2600", "streams=2600-4000"}

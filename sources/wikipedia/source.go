@@ -108,7 +108,9 @@ func (s *Source) keepDB(db string) bool {
 // and listings. A multistream dump whose index is there is split into
 // ranges of streams (Part "streams=<first offset>-<end offset>", the end
 // exclusive) of about part_mb compressed MB; any other dump is one input,
-// read sequentially. Dumps of languages not kept are left out.
+// read sequentially. Dumps of languages not kept are left out, and so is a
+// plain dump whose multistream twin (same folder, wiki, date and pages) is
+// there too.
 func (s *Source) Inputs(ctx context.Context, fs pipeline.Files, specs []string) ([]pipeline.Input, error) {
 	all, err := inputs.Resolve(ctx, fs, specs, inputs.Options{
 		Patterns: []string{"*wiki-*-pages-articles*.xml*.bz2", "*wiki-*-pages-articles*.xml", "*wiki-*-pages-articles-multistream-index*.txt*.bz2"},
@@ -132,6 +134,7 @@ func (s *Source) Inputs(ctx context.Context, fs pipeline.Files, specs []string) 
 			return nil, fmt.Errorf("input %s: not a pages-articles dump name (<db>wiki-<date>-pages-articles[-multistream].xml.bz2)", in.URL)
 		}
 	}
+	dumps = dropCopies(dumps)
 	part := int64(max(1, s.PartMB)) << 20
 	var out []pipeline.Input
 	for _, d := range dumps {
@@ -167,6 +170,30 @@ func (s *Source) Inputs(ctx context.Context, fs pipeline.Files, specs []string) 
 		return nil, err
 	}
 	return out, nil
+}
+
+// dropCopies leaves out a plain pages-articles dump when the multistream
+// one of the same wiki, date and page range is there too: Wikimedia
+// publishes both with the same pages, and people download both.
+func dropCopies(dumps []pipeline.Input) []pipeline.Input {
+	key := func(u string) (string, bool) {
+		b := stripQuery(u)
+		m := dumpName.FindStringSubmatch(path.Base(b))
+		return b[:len(b)-len(path.Base(b))] + m[1] + "-" + m[2] + "-" + m[4] + m[5], m[3] != ""
+	}
+	multi := map[string]bool{}
+	for _, d := range dumps {
+		if k, ms := key(d.URL); ms {
+			multi[k] = true
+		}
+	}
+	out := dumps[:0:0]
+	for _, d := range dumps {
+		if k, ms := key(d.URL); ms || !multi[k] {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // readIndex reads a multistream index ("offset:page_id:title" lines) into
