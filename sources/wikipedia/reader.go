@@ -125,7 +125,7 @@ func NewReader(ctx context.Context, path string, r io.ReadCloser, skip pipeline.
 // A stream that fails to decompress loses its pages alone.
 func NewStreamsReader(ctx context.Context, path string, raw io.ReadCloser, off int64, site SiteInfo, skip pipeline.SkipFunc, opts Options) *Reader {
 	rd := newReader(ctx, path, raw, skip, opts)
-	rd.streams = &splitter{r: bufio.NewReaderSize(raw, 1<<20), off: off}
+	rd.streams = &splitter{r: bufio.NewReaderSize(raw, 64<<10), off: off}
 	rd.sc = newScanner(bytes.NewReader(nil), rd.opts.MaxPageBytes)
 	rd.sc.eof = true
 	rd.setSite(site)
