@@ -35,7 +35,8 @@ const (
 	ReasonNamespace   = "not-article"         // ns != 0
 	ReasonModel       = "not-wikitext"        // another content model
 	ReasonSuppressed  = "suppressed-revision" // <text deleted="deleted"/>
-	ReasonEmpty       = "empty-page"          // no revision, or no text left
+	ReasonEmptyPage   = "empty-page"          // no revision, or no text left after cleaning
+	ReasonEmptyDump   = "empty-dump"          // nothing of a dump in the file
 	ReasonLanguage    = "language-not-kept"   // a dump outside Options.Languages
 	ReasonMalformed   = "malformed-page"
 	ReasonTooLarge    = "page-too-large"
@@ -182,6 +183,10 @@ func (r *Reader) Next() bool {
 		}
 		switch kind {
 		case elemEOF:
+			if r.streams == nil && !r.haveSite && r.pages == 0 {
+				// Not a byte of a dump: a failed download, a wrong file.
+				r.report("dump", 0, ReasonEmptyDump, "no <siteinfo> and no <page> in the file")
+			}
 			if r.streams == nil || !r.nextStream() {
 				r.done = true
 			}
@@ -252,7 +257,7 @@ func (r *Reader) page(elem []byte, off int64) *pipeline.Doc {
 	default:
 		text, urls := r.cleaner.Clean(p.Text)
 		if text == "" {
-			r.filter(rec, off, ReasonEmpty, "no text (%s)", p.Title)
+			r.filter(rec, off, ReasonEmptyPage, "no text (%s)", p.Title)
 			return nil
 		}
 		d := &pipeline.Doc{ID: rec, Source: r.opts.Source, Text: text, URL: ArticleURL(r.site.Lang, p.Title)}

@@ -298,6 +298,13 @@ func TestStorageErrorIsFatal(t *testing.T) {
 		t.Errorf("Close = %v, want the storage error", err)
 	}
 	var skips []string
+	r = NewReader(context.Background(), "x", io.NopCloser(bytes.NewReader(nil)), skipRecorder(t, &skips), Options{})
+	for r.Next() {
+	}
+	if err := r.Close(); err != nil || len(skips) != 1 || !strings.Contains(skips[0], "reason=empty-dump corrupt=true") {
+		t.Errorf("empty file: Close = %v, skips %q", err, skips)
+	}
+	skips = nil
 	r = NewReader(context.Background(), "x", io.NopCloser(bytes.NewReader(data[:len(data)/2])), skipRecorder(t, &skips), Options{})
 	for r.Next() {
 	}
