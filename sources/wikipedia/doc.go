@@ -29,7 +29,8 @@
 //   - Pages left out on purpose are reported as pipeline.FilteredError with
 //     a reason (redirect, not-article, not-wikitext, suppressed-revision,
 //     empty-page, language-not-kept); damage as pipeline.CorruptError
-//     (malformed-page, page-too-large, bad-bz2-stream, bad-bz2). A dump cut
+//     (malformed-page, page-too-large, bad-bz2-stream, bad-bz2, empty-dump,
+//     no-siteinfo). A dump cut
 //     in the middle keeps every page before the cut and counts the cut page;
 //     a damaged stream of a multistream dump loses that stream's pages alone.
 //   - Memory is bounded by configuration: one page (max_page_mb) in a
