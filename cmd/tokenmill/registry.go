@@ -8,6 +8,7 @@ import (
 	"github.com/tokenmill/tokenmill/filters/length"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
+	"github.com/tokenmill/tokenmill/sources/wikipedia"
 	"github.com/tokenmill/tokenmill/stages/normalize"
 	"github.com/tokenmill/tokenmill/stages/tokenizer"
 )
@@ -16,6 +17,7 @@ import (
 func defaultRegistry() *pipeline.Registry {
 	r := pipeline.NewRegistry()
 	commoncrawl.Register(r)
+	wikipedia.Register(r)
 	dedup.Register(r)
 	length.Register(r)
 	normalize.Register(r)

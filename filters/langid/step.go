@@ -22,13 +22,20 @@ var Spec = pipeline.Spec{
 			Doc: "Minimum score (CCNet: 0.5)."},
 		{Name: "sample_bytes", Type: pipeline.TypeInt, Default: DefaultSampleBytes, Min: pipeline.Bound(60),
 			Doc: "Bytes of each document examined: all of it when shorter, else three windows of a third each."},
+		{Name: "match_meta", Type: pipeline.TypeString, Default: "",
+			Doc: "Check mode: the meta key holding the language the document should be in (wikipedia: wiki_lang). " +
+				"A document detected in another language with a score of at least threshold is dropped " +
+				"(langid:lang!=<key>); one scored under threshold is kept, since the check is not sure. " +
+				"Croatian, Bosnian and Serbian count as one language (srwiki is written in both scripts). keep still applies."},
 	},
 }
 
 // Register adds the langid step to r. Every step built shares one Detector.
 func Register(r *pipeline.Registry) {
 	r.RegisterStep(Spec, func(c pipeline.Config, env *pipeline.Env) (pipeline.Step, error) {
-		return NewStep(Shared(), c.Strings("keep"), c.Float("threshold"), int(c.Int("sample_bytes"))), nil
+		s := NewStep(Shared(), c.Strings("keep"), c.Float("threshold"), int(c.Int("sample_bytes")))
+		s.SetMatchMeta(c.String("match_meta"))
+		return s, nil
 	})
 }
 
@@ -39,6 +46,24 @@ type Step struct {
 	threshold   float64
 	sampleBytes int
 	lowReason   string
+	matchMeta   string // check mode's meta key; "" when off
+	matchReason string
+}
+
+// SetMatchMeta turns on the check mode (see the match_meta field): the
+// detected language must be the one in the document's meta key.
+func (s *Step) SetMatchMeta(key string) {
+	s.matchMeta, s.matchReason = key, "langid:lang!="+key
+}
+
+// sameLanguage: the Serbo-Croatian continuum counts as one language, as
+// the detector cannot tell Latin-script Serbian from Croatian or Bosnian.
+func sameLanguage(a, b string) bool {
+	if a == b {
+		return true
+	}
+	sc := func(l string) bool { return l == "hr" || l == "bs" || l == "sr" || l == "sh" }
+	return sc(a) && sc(b)
 }
 
 // NewStep returns a step over det; keep may be empty (keep all languages).
@@ -72,6 +97,17 @@ func (s *Step) Name() string { return "langid" }
 
 // Process implements pipeline.Step.
 func (s *Step) Process(d *pipeline.Doc) (string, error) {
+	if s.matchMeta != "" {
+		r := s.det.Detect(Sample(d.Text, s.sampleBytes))
+		d.Lang, d.LangScore = r.Lang, float32(r.Score)
+		if want := d.Meta[s.matchMeta]; want != "" && r.Score >= s.threshold && !sameLanguage(r.Lang, want) {
+			return s.matchReason, nil
+		}
+		if s.keep != nil && !s.keep[r.Lang] {
+			return "langid:lang=" + r.Lang, nil
+		}
+		return "", nil
+	}
 	r, drop := s.Decide(d.Text)
 	d.Lang, d.LangScore = r.Lang, float32(r.Score)
 	return drop, nil
