@@ -97,11 +97,38 @@ type Book struct {
 	EbookNo       string
 }
 
+// hasFold reports whether s holds sub, ASCII case folded; sub is lower case.
+func hasFold(s, sub string) bool {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		c := s[i] | 0x20
+		if c != sub[0] {
+			continue
+		}
+		j := 1
+		for j < n && s[i+j]|0x20 == sub[j] {
+			j++
+		}
+		if j == n {
+			return true
+		}
+	}
+	return false
+}
+
+// mayMark is a cheap test that a line could match startRE, endRE or
+// licenceRE: every one of them names Gutenberg, the small print or the
+// licence. (The regular expressions cost ten times the whole scan.)
+func mayMark(l string) bool {
+	return hasFold(l, "gutenberg") || hasFold(l, "small print") || hasFold(l, "licen") ||
+		hasFold(l, "please read") || hasFold(l, "updated editions") || hasFold(l, "general terms")
+}
+
 // nextStart returns the index of the first strong start marker in
 // lines[from:from+within], or -1.
 func nextStart(lines []string, from, within int) int {
 	for i := from; i < len(lines) && i < from+within; i++ {
-		if startRE.MatchString(lines[i]) {
+		if mayMark(lines[i]) && startRE.MatchString(lines[i]) {
 			return i
 		}
 	}
@@ -144,6 +171,9 @@ func Strip(text string) Book {
 scan:
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
+		if !mayMark(l) {
+			continue
+		}
 		switch {
 		case startRE.MatchString(l):
 			start = i
@@ -173,6 +203,9 @@ scan:
 		}
 		// The end markers were looked for after a strong start only.
 		for i := start + 1; i < len(lines); i++ {
+			if !mayMark(lines[i]) {
+				continue
+			}
 			if endRE.MatchString(lines[i]) {
 				end, b.End = i, MarkerStrong
 				break
@@ -284,7 +317,7 @@ func dropCredits(lines []string) []string {
 // second half that holds a licence-only phrase.
 func cutLicenceTail(lines []string) []string {
 	for i := len(lines) / 2; i < len(lines); i++ {
-		if licencePhraseRE.MatchString(lines[i]) {
+		if (hasFold(lines[i], "gutenberg") || hasFold(lines[i], "small print")) && licencePhraseRE.MatchString(lines[i]) {
 			j := i
 			for j > 0 && strings.TrimSpace(lines[j-1]) != "" {
 				j--
