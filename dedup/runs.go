@@ -49,8 +49,8 @@ type pairSorter struct {
 }
 
 func newPairSorter(capBytes int64, tempDir, prefix string) *pairSorter {
-	if capBytes < 1<<16 {
-		capBytes = 1 << 16
+	if capBytes < 1<<12 {
+		capBytes = 1 << 12
 	}
 	return &pairSorter{capBytes: capBytes, tempDir: tempDir, prefix: prefix}
 }

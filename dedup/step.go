@@ -181,7 +181,9 @@ type NearStep struct{ *Near }
 func (s *NearStep) Name() string { return "near_dedup" }
 
 // Observe implements pipeline.Gatherer.
-func (s *NearStep) Observe(shard int, d *pipeline.Doc) error { return s.Near.Observe(shard, d.ID, d.Text) }
+func (s *NearStep) Observe(shard int, d *pipeline.Doc) error {
+	return s.Near.Observe(shard, d.ID, d.Text)
+}
 
 // Seal implements pipeline.Gatherer.
 func (s *NearStep) Seal(ctx context.Context) error { return s.Near.Seal(ctx) }
