@@ -36,7 +36,7 @@ var (
 	// of a body cuts the body at its paragraph (a last guard).
 	licencePhraseRE = regexp.MustCompile(`(?i)Project Gutenberg-tm|Project Gutenberg™|Project Gutenberg Literary Archive Foundation|gutenberg\.org/license|PROJECT GUTENBERG LICEN[CS]E|\bSMALL PRINT!`)
 	// Credits right after the start marker, dropped as a paragraph.
-	creditRE  = regexp.MustCompile(`(?i)^\s*(produced\s+by|e-?text\s+prepared\s+by|this\s+e-?(text|book)\s+was\s+(prepared|produced)\s+by|transcribed\s+(by|from)|prepared\s+by|this\s+project\s+gutenberg\s+e-?text\s+was\s+prepared)`)
+	creditRE  = regexp.MustCompile(`(?i)^\s*(produced\s+by|e-?text\s+prepared\s+by|this\s+e-?(text|book)\s+was\s+(prepared|produced)\s+by|transcribed\s+(by|from)|prepared\s+by|this\s+project\s+gutenberg\s+e-?text\s+was\s+prepared|this\s+e-?text\s+file\s+is\s+presented\s+by)`)
 	ebookNoRE = regexp.MustCompile(`(?i)\[\s*e-?(book|text)\s*#\s*(\d+)\s*\]`)
 	headerRE  = regexp.MustCompile(`(?m)^(Title|Author|Language):[ \t]*(.+?)[ \t]*$`)
 )
