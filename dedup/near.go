@@ -495,6 +495,7 @@ func (n *Near) Seal(ctx context.Context) error {
 
 	// Verify the candidates, in parallel chunks, and join the duplicates.
 	uf := newUnionFind(total)
+	var edges [][2]int32 // verified duplicate pairs, dense indexes
 	var chunk []pair
 	var last pair
 	have := false
@@ -506,7 +507,9 @@ func (n *Near) Seal(ctx context.Context) error {
 		for i, p := range chunk {
 			if ok[i] {
 				n.edges.Add(1)
-				uf.union(n.dense(p.a), n.dense(p.b))
+				a, b := n.dense(p.a), n.dense(p.b)
+				uf.union(a, b)
+				edges = append(edges, [2]int32{int32(a), int32(b)}, [2]int32{int32(b), int32(a)})
 			}
 		}
 		chunk = chunk[:0]
@@ -582,6 +585,7 @@ func (n *Near) Seal(ctx context.Context) error {
 	if n.o.KeepIDs {
 		n.survivor = map[int]int{}
 	}
+	star := map[int]bool{} // members whose overlap with their component's first survivor passes
 	for c := 0; c < len(checks); c += 1 << 14 {
 		part := checks[c:min(c+1<<14, len(checks))]
 		ok, err := n.verifyAll(part)
@@ -590,14 +594,74 @@ func (n *Near) Seal(ctx context.Context) error {
 		}
 		for i, p := range part {
 			if ok[i] {
-				d := n.dense(p.a)
-				n.dropped[d/64] |= 1 << (d % 64)
-				n.ndropped.Add(1)
-				if n.survivor != nil {
-					n.survivor[d] = n.dense(p.b)
-				}
+				star[n.dense(p.a)] = true
 			}
 		}
+	}
+	// Greedy in each component, in order of preference: a member is
+	// dropped when it duplicates a member already kept (the first
+	// survivor, measured for every member, or another kept member it has a
+	// verified pair with); so every dropped document has a measured overlap
+	// over the threshold with a kept one, and two editions of one book
+	// linked only through a third that contains neither are not lost.
+	slices.SortFunc(edges, func(x, y [2]int32) int {
+		if x[0] != y[0] {
+			return int(x[0] - y[0])
+		}
+		return int(x[1] - y[1])
+	})
+	adj := func(i int) [][2]int32 {
+		lo, _ := slices.BinarySearchFunc(edges, int32(i), func(e [2]int32, t int32) int { return int(e[0] - t) })
+		hi := lo
+		for hi < len(edges) && int(edges[hi][0]) == i {
+			hi++
+		}
+		return edges[lo:hi]
+	}
+	members := map[int][]int{}
+	for i := 0; i < total; i++ {
+		if r := uf.find(i); size[r] >= 2 {
+			members[r] = append(members[r], i)
+		}
+	}
+	kept := make([]bool, total)
+	for r, ms := range members {
+		slices.SortFunc(ms, func(a, b int) int {
+			if a == b {
+				return 0
+			}
+			if better(a, b) {
+				return -1
+			}
+			return 1
+		})
+		top := ms[0]
+		kept[top] = true
+		for _, m := range ms[1:] {
+			via := -1
+			if m >= n.nprior {
+				if star[m] {
+					via = top
+				} else {
+					for _, e := range adj(m) {
+						if kept[e[1]] {
+							via = int(e[1])
+							break
+						}
+					}
+				}
+			}
+			if via < 0 {
+				kept[m] = true
+				continue
+			}
+			n.dropped[m/64] |= 1 << (m % 64)
+			n.ndropped.Add(1)
+			if n.survivor != nil {
+				n.survivor[m] = via
+			}
+		}
+		_ = r
 	}
 	if keep != nil {
 		if err := n.saveState(keep, keys); err != nil {
