@@ -171,6 +171,12 @@ func TestNearRealBooks(t *testing.T) {
 	}
 	docs := labelledSet(t, dir, nBase, nDerived)
 	o := booksOptions()
+	if v, err := strconv.Atoi(os.Getenv("BOOKS_EVAL_BANDS")); err == nil {
+		o.Bands = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("BOOKS_EVAL_ROWS")); err == nil {
+		o.Rows = v
+	}
 	o.TempDir, o.KeepIDs = t.TempDir(), true
 	if err := o.fill(); err != nil {
 		t.Fatal(err)
@@ -245,6 +251,7 @@ func TestNearRealBooks(t *testing.T) {
 		}
 	}
 	var sb strings.Builder
+	fmt.Fprintf(&sb, "bands %d x rows %d, %s >= %.2f, sample rate %g\n", o.Bands, o.Rows, o.Measure, o.Threshold, o.SampleRate)
 	fmt.Fprintf(&sb, "%d documents (%d base, %.1f MB), %d pairs with containment >= 0.3\n", len(docs), nBase, float64(bytesIn)/1e6, func() int {
 		s := 0
 		for _, r := range rows {

@@ -150,7 +150,7 @@ func runNear(t *testing.T, o NearOptions, docs []nearDocIn, concurrent bool) (ma
 }
 
 func booksOptions() NearOptions {
-	return NearOptions{Measure: MeasureContainment, Threshold: 0.9, Bands: 40, Rows: 3, SampleRate: 1.0 / 16}
+	return NearOptions{Measure: MeasureContainment, Threshold: 0.9, Bands: 50, Rows: 2, SampleRate: 1.0 / 16}
 }
 
 func show(m map[string]string) string {
