@@ -4,5 +4,7 @@
 //
 // llama.yaml reproduces the LLaMA-1 data recipe as far as the sources and
 // stages it names exist in this build; users copy it and edit it. The sample
-// corpus under sample/ is made by tools/samplegen (see sample/README.md).
+// corpus under sample/ is made by tools/samplegen (see sample/README.md);
+// sample/books by tools/booksample (Gutenberg files in each era's
+// boilerplate and a Pile shard, with planted near duplicates).
 package recipes

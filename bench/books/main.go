@@ -99,9 +99,10 @@ func neardup(args []string) {
 	in := fl.String("in", "books.jsonl", "input from prepare")
 	profile := fl.String("profile", "books", "books (the recipe's: 50x2, containment 0.9, 1/16 samples) or datatrove (14x8, Jaccard 0.8)")
 	workers := fl.Int("workers", 1, "workers verifying pairs at Seal")
-	mem := fl.Int64("memory-mb", 1024, "memory cap of band records and pairs")
+	mem := fl.Int64("memory-kb", 1<<20, "memory cap of band records and pairs, KiB")
+	list := fl.Bool("list", false, "print the dropped books' IDs to stderr")
 	fl.Parse(args)
-	o := dedup.NearOptions{Workers: *workers, MemoryBytes: *mem << 20, TempDir: os.TempDir()}
+	o := dedup.NearOptions{Workers: *workers, MemoryBytes: *mem << 10, TempDir: os.TempDir()}
 	if *profile == "books" {
 		o.Measure, o.Threshold, o.Bands, o.Rows, o.SampleRate = dedup.MeasureContainment, 0.9, 50, 2, 1.0/16
 	}
@@ -141,10 +142,13 @@ func neardup(args []string) {
 	for _, id := range ids {
 		if dup, _ := n.Duplicate(id); dup {
 			dropped++
+			if *list {
+				fmt.Fprintln(os.Stderr, "dropped", id)
+			}
 		}
 	}
 	c := n.Counters()
-	fmt.Printf("%s: %d books, %d dropped, %d candidate pairs, %d verified duplicates; observe %.1fs, seal %.1fs\n",
-		*profile, len(ids), dropped, c["candidate_pairs"], c["duplicate_pairs"], t1.Sub(t0).Seconds(), time.Since(t1).Seconds())
+	fmt.Printf("%s: %d books, %d dropped, %d candidate pairs, %d verified duplicates, %d spills; observe %.1fs, seal %.1fs\n",
+		*profile, len(ids), dropped, c["candidate_pairs"], c["duplicate_pairs"], c["spills"], t1.Sub(t0).Seconds(), time.Since(t1).Seconds())
 	fmt.Println(bytes)
 }
