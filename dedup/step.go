@@ -50,9 +50,11 @@ var NearDedupSpec = pipeline.Spec{
 	Name: "near_dedup",
 	Doc: "Near-duplicate document dedup over the group of input shards: shingles (words or characters), " +
 		"MinHash signatures, LSH bands for candidate pairs, each candidate verified by its measured overlap " +
-		"(jaccard, or containment: the share of the smaller document found in the other); per cluster one " +
-		"survivor (state documents, then the longest text, then input order) and every member whose own overlap " +
-		"with it passes the threshold is dropped. Defaults are datatrove's (5-word shingles, 14x8, Jaccard 0.8).",
+		"(jaccard, or containment: the share of the smaller document found in the other); in each cluster members " +
+		"are taken in order of preference (state documents, then the longest text, then input order) and one is " +
+		"dropped when its measured overlap with a member already kept passes the threshold. Defaults are datatrove's (5-word shingles, 14x8, Jaccard 0.8). " +
+		"Measured on real books with the books recipe's options (50x2, containment 0.9, 1/16 samples): recall 0.98, " +
+		"precision 0.997 of the documents dropped against exact all-pairs containment (see the dedup package doc).",
 	Fields: []pipeline.Field{
 		{Name: "shingle", Type: pipeline.TypeString, Default: ShingleWords, Enum: []string{ShingleWords, ShingleChars},
 			Doc: "shingles of words (lower-cased, punctuation removed) or of characters of that simplified text"},
