@@ -5,6 +5,7 @@ import (
 	"github.com/tokenmill/tokenmill/filters/ccnet"
 	"github.com/tokenmill/tokenmill/filters/langid"
 	"github.com/tokenmill/tokenmill/pipeline"
+	"github.com/tokenmill/tokenmill/sources/arxiv"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
 	"github.com/tokenmill/tokenmill/stages/normalize"
 )
@@ -13,6 +14,7 @@ import (
 func defaultRegistry() *pipeline.Registry {
 	r := pipeline.NewRegistry()
 	commoncrawl.Register(r)
+	arxiv.Register(r)
 	dedup.Register(r)
 	normalize.Register(r)
 	langid.Register(r)

@@ -15,7 +15,7 @@ type tcase struct {
 	cmd, input, want string
 }
 
-func parseCases(t *testing.T, file string) (header string, cases []tcase) {
+func parseCases(t testing.TB, file string) (header string, cases []tcase) {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
