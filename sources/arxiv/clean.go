@@ -78,9 +78,12 @@ func Clean(files map[string][]byte, opt CleanOptions) (string, string) {
 		return "", ReasonNoTeX
 	}
 	dir := path.Dir(main)
-	var b strings.Builder
-	inline(&b, texts, dir, main, map[string]bool{}, 0)
-	text, _ := ExpandMacros(b.String())
+	total := 0
+	for _, t := range texts {
+		total += len(t)
+	}
+	buf := inline(make([]byte, 0, total), texts, dir, main, map[string]bool{}, 0)
+	text, _ := ExpandMacros(bytesString(buf))
 	return CleanText(text, opt)
 }
 
@@ -230,30 +233,29 @@ func resolve(texts map[string]string, dir, ref string) string {
 	return ""
 }
 
-// inline writes file name with its \input and \include replaced by the
+// inline appends file name with its \input and \include replaced by the
 // files they name. A file already being inlined (a cycle), one past
 // maxInputDepth or one missing from the source is replaced by nothing.
-func inline(b *strings.Builder, texts map[string]string, dir, name string, active map[string]bool, depth int) {
+func inline(b []byte, texts map[string]string, dir, name string, active map[string]bool, depth int) []byte {
 	s := texts[name]
 	active[name] = true
 	defer delete(active, name)
 	for i := 0; i < len(s); {
 		j := strings.IndexByte(s[i:], '\\')
 		if j < 0 {
-			b.WriteString(s[i:])
-			return
+			return append(b, s[i:]...)
 		}
-		b.WriteString(s[i : i+j])
+		b = append(b, s[i:i+j]...)
 		i += j
-		if env, n := envAt(s[i:], `\begin`); n > 0 && verbatimEnvs[env] {
+		if env, n := envAt(s[i:], `\begin{`); n > 0 && verbatimEnvs[env] {
 			m := n + verbatimEnd(s[i+n:], env)
-			b.WriteString(s[i : i+m])
+			b = append(b, s[i:i+m]...)
 			i += m
 			continue
 		}
 		ref, n := inputAt(s[i:])
 		if n == 0 {
-			b.WriteByte('\\')
+			b = append(b, '\\')
 			i++
 			continue
 		}
@@ -262,15 +264,19 @@ func inline(b *strings.Builder, texts map[string]string, dir, name string, activ
 		if t == "" || active[t] || depth >= maxInputDepth {
 			continue
 		}
-		var sub strings.Builder
-		inline(&sub, texts, dir, t, active, depth+1)
+		start := len(b)
+		b = inline(b, texts, dir, t, active, depth+1)
 		// The file's last newline and the line end after the command would
 		// make a paragraph break that TeX does not see.
-		b.WriteString(strings.TrimSuffix(sub.String(), "\n"))
+		if len(b) > start && b[len(b)-1] == '\n' {
+			b = b[:len(b)-1]
+		}
 	}
+	return b
 }
 
-var sectionNames = []string{"part", "chapter", "section", "subsection", "subsubsection", "paragraph", "subparagraph"}
+var isSection = map[string]bool{"part": true, "chapter": true, "section": true, "subsection": true,
+	"subsubsection": true, "paragraph": true, "subparagraph": true}
 
 // cmdAt reports whether s starts with the control word \name (not a
 // longer word).
@@ -287,59 +293,70 @@ func firstSection(s string) int {
 			return -1
 		}
 		i += j
-		for _, n := range sectionNames {
-			if len(s)-i > len(n) && cmdAt(s[i:], n) {
-				return i
-			}
+		k := i + 1
+		for k < len(s) && isLetter(s[k]) {
+			k++
 		}
-		i++
+		if isSection[s[i+1:k]] {
+			return i
+		}
+		i = max(k, i+1)
 	}
 }
 
 // removeBibliography removes thebibliography environments (to the end when
 // unclosed) and the bibliography commands with their arguments.
 func removeBibliography(s string) string {
-	if !strings.Contains(s, `\begin{thebibliography}`) && !strings.Contains(s, `\bibliography`) && !strings.Contains(s, `\printbibliography`) {
-		return s
-	}
 	var b strings.Builder
-	for i := 0; i < len(s); {
+	done := 0 // s[:done] is written or dropped
+	for i := 0; ; {
 		j := strings.IndexByte(s[i:], '\\')
 		if j < 0 {
-			b.WriteString(s[i:])
 			break
 		}
-		b.WriteString(s[i : i+j])
 		i += j
+		if i+1 >= len(s) || (s[i+1] != 'b' && s[i+1] != 'p') {
+			i++
+			continue
+		}
 		r := s[i:]
+		var n int
 		switch {
 		case strings.HasPrefix(r, `\begin{thebibliography}`):
 			end := strings.Index(r, `\end{thebibliography}`)
 			if end < 0 {
-				i = len(s)
+				n = len(r)
 			} else {
-				i += end + len(`\end{thebibliography}`)
+				n = end + len(`\end{thebibliography}`)
 			}
-		case cmdAt(r, "bibliography"), cmdAt(r, "bibliographystyle"):
-			n := len(`\bibliography`)
-			if cmdAt(r, "bibliographystyle") {
-				n = len(`\bibliographystyle`)
-			}
-			_, m := readArg(r[n:])
-			i += n + m
+		case cmdAt(r, "bibliographystyle"):
+			_, m := readArg(r[len(`\bibliographystyle`):])
+			n = len(`\bibliographystyle`) + m
+		case cmdAt(r, "bibliography"):
+			_, m := readArg(r[len(`\bibliography`):])
+			n = len(`\bibliography`) + m
 		case cmdAt(r, "printbibliography"):
-			n := len(`\printbibliography`)
+			n = len(`\printbibliography`)
 			if k := skipSpace(r, n); k < len(r) && r[k] == '[' {
 				if end := matchBracket(r, k); end >= 0 {
 					n = end + 1
 				}
 			}
-			i += n
 		default:
-			b.WriteByte('\\')
 			i++
+			continue
 		}
+		if b.Len() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[done:i])
+		i += n
+		done = i
 	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
 	return b.String()
 }
 

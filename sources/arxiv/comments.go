@@ -1,6 +1,9 @@
 package arxiv
 
-import "strings"
+import (
+	"strings"
+	"unsafe"
+)
 
 // verbatimEnvs keep their contents exactly: no comment removal, no macro
 // expansion.
@@ -8,17 +11,17 @@ var verbatimEnvs = map[string]bool{
 	"verbatim": true, "verbatim*": true, "lstlisting": true, "minted": true, "Verbatim": true, "alltt": false,
 }
 
-// envAt returns the environment name when s starts with \begin{name}, and
-// the length of that opening.
-func envAt(s, cmd string) (name string, n int) {
-	if !strings.HasPrefix(s, cmd+"{") {
+// envAt returns the environment name when s starts with open (such as
+// `\begin{`) and a name closed by }, and the length of the whole.
+func envAt(s, open string) (name string, n int) {
+	if !strings.HasPrefix(s, open) {
 		return "", 0
 	}
-	end := strings.IndexByte(s[len(cmd)+1:], '}')
+	end := strings.IndexByte(s[len(open):], '}')
 	if end < 0 || end > 40 {
 		return "", 0
 	}
-	return s[len(cmd)+1 : len(cmd)+1+end], len(cmd) + 2 + end
+	return s[len(open) : len(open)+end], len(open) + 1 + end
 }
 
 // verbatimEnd returns the length of s through the \end{name} that closes a
@@ -70,7 +73,7 @@ func StripComments(s string) string {
 		c := s[i]
 		switch c {
 		case '\\':
-			if name, n := envAt(s[i:], `\begin`); n > 0 {
+			if name, n := envAt(s[i:], `\begin{`); n > 0 {
 				if name == "comment" {
 					i += n + verbatimEnd(s[i+n:], name)
 					continue
@@ -115,12 +118,23 @@ func StripComments(s string) string {
 			i++
 			lineStart = len(out)
 		default:
-			out = append(out, c)
-			i++
+			j := i + 1
+			for j < len(s) && !special[s[j]] {
+				j++
+			}
+			out = append(out, s[i:j]...)
+			i = j
 		}
 	}
-	return string(out)
+	return bytesString(out)
 }
+
+// bytesString returns b as a string without copying; b must not change
+// afterwards (strings.Builder does the same).
+func bytesString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// special are the bytes StripComments stops at.
+var special = [256]bool{'\\': true, '%': true, '\n': true}
 
 func onlySpace(b []byte) bool {
 	for _, c := range b {

@@ -44,7 +44,11 @@ var protected = map[string]bool{
 // Bounded: nesting to maxDepth, total expansions and output bytes to
 // multiples of the input size; past a bound the rest is copied unexpanded.
 type Expander struct {
-	defs     map[string]*macro
+	defs map[string]*macro
+	// lens[c] has bit min(len,63) set for every defined name that starts
+	// with byte c: most control words are not user macros, and this
+	// answers for them without a map lookup.
+	lens     [256]uint64
 	out      []byte
 	maxOut   int
 	expLeft  int
@@ -56,7 +60,7 @@ func ExpandMacros(s string) (string, bool) {
 	e := &Expander{defs: map[string]*macro{}, maxOut: 8*len(s) + 1<<20, expLeft: 4*len(s) + 10000}
 	e.out = make([]byte, 0, len(s)+len(s)/8)
 	e.run(s, 0)
-	return string(e.out), e.Overflow
+	return bytesString(e.out), e.Overflow
 }
 
 // csName reads the control sequence at s[0]=='\\': a run of letters (and @)
@@ -85,7 +89,7 @@ func (e *Expander) run(s string, depth int) {
 		}
 		e.out = append(e.out, s[i:i+j]...)
 		i += j
-		if name, n := envAt(s[i:], `\begin`); n > 0 && verbatimEnvs[name] {
+		if name, n := envAt(s[i:], `\begin{`); n > 0 && verbatimEnvs[name] {
 			m := n + verbatimEnd(s[i+n:], name)
 			e.out = append(e.out, s[i:i+m]...)
 			i += m
@@ -115,7 +119,10 @@ func (e *Expander) run(s string, depth int) {
 				continue
 			}
 		}
-		d := e.defs[name]
+		var d *macro
+		if name != "" && e.lens[name[0]]&(1<<min(len(name), 63)) != 0 {
+			d = e.defs[name]
+		}
 		if d == nil || protected[name] || e.Overflow {
 			e.out = append(e.out, s[i:i+n]...)
 			i += n
@@ -361,8 +368,13 @@ func (e *Expander) defineNewcommand(cmd, s string) int {
 	if cmd == "providecommand" && e.defs[name] != nil {
 		return k
 	}
-	e.defs[name] = m
+	e.define(name, m)
 	return k
+}
+
+func (e *Expander) define(name string, m *macro) {
+	e.defs[name] = m
+	e.lens[name[0]] |= 1 << min(len(name), 63)
 }
 
 // defineDef parses \def\name<parameters>{body}. Undelimited parameters
@@ -392,7 +404,7 @@ func (e *Expander) defineDef(s string) int {
 		delete(e.defs, name)
 		return k
 	}
-	e.defs[name] = &macro{nargs: nargs, body: b}
+	e.define(name, &macro{nargs: nargs, body: b})
 	return k
 }
 
@@ -427,6 +439,6 @@ func (e *Expander) defineOperator(s string) int {
 	if k < 0 {
 		return -1
 	}
-	e.defs[name] = &macro{body: `\operatorname` + star + `{` + b + `}`}
+	e.define(name, &macro{body: `\operatorname` + star + `{` + b + `}`})
 	return k
 }
