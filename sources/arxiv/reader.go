@@ -1,6 +1,7 @@
 package arxiv
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -40,8 +41,11 @@ type Reader struct {
 	w      *tarwalk.Walker
 	closer io.Closer
 	zr     *gzip.Reader
-	doc    *pipeline.Doc
-	err    error
+	// unz holds the current paper's decompressed bytes, reused from paper
+	// to paper (Clean copies what it keeps).
+	unz bytes.Buffer
+	doc *pipeline.Doc
+	err error
 }
 
 // NewReader reads the tar at path (named in errors) from r; Close closes r.
@@ -56,7 +60,10 @@ func NewReader(ctx context.Context, p string, r io.ReadCloser, skip pipeline.Ski
 		skip = func(error) {}
 	}
 	base, _, _ := strings.Cut(path.Base(p), "?")
-	return &Reader{ctx: ctx, path: p, file: base, opts: opts, skip: skip, closer: r, w: tarwalk.New(p, r, skip)}
+	// Members are read block by block: buffer, so that a local file is not
+	// one system call per 512 bytes.
+	br := bufio.NewReaderSize(r, 1<<20)
+	return &Reader{ctx: ctx, path: p, file: base, opts: opts, skip: skip, closer: r, w: tarwalk.New(p, br, skip)}
 }
 
 // Next advances to the next paper that yields text.
@@ -157,7 +164,9 @@ func (r *Reader) unpack(raw []byte) (map[string][]byte, string, string) {
 		return nil, "bad-gzip", err.Error()
 	}
 	r.zr.Multistream(true)
-	data, err := io.ReadAll(io.LimitReader(r.zr, r.opts.MaxPaperBytes+1))
+	r.unz.Reset()
+	_, err = r.unz.ReadFrom(io.LimitReader(r.zr, r.opts.MaxPaperBytes+1))
+	data := r.unz.Bytes()
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return nil, "truncated-gzip", err.Error()

@@ -179,7 +179,14 @@ func synthetic(n int) []byte {
 	var ms []member
 	for i := 0; i < n; i++ {
 		var b strings.Builder
-		b.WriteString("\\documentclass{article}\n\\newcommand{\\R}{\\mathbb{R}}\n\\newcommand{\\norm}[1]{\\lVert #1\\rVert}\n\\newcommand{\\seq}[2][n]{#2_1,\\dots,#2_{#1}}\n\\def\\e{\\mathrm{e}}\n\\begin{document}\n\\begin{abstract}An abstract.\\end{abstract}\n")
+		b.WriteString("\\documentclass{article}\n")
+		if i%7 == 3 {
+			b.WriteString("\\usepackage[latin1]{inputenc}\n% caf\xe9\n")
+		}
+		b.WriteString("\\newcommand{\\R}{\\mathbb{R}}\n\\newcommand{\\norm}[1]{\\lVert #1\\rVert}\n\\newcommand{\\seq}[2][n]{#2_1,\\dots,#2_{#1}}\n\\def\\e{\\mathrm{e}}\n\\begin{document}\n\\begin{abstract}An abstract.\\end{abstract}\n")
+		if i%5 == 1 {
+			b.WriteString("\\paragraph{Setting} A lone paragraph before the first section.\n")
+		}
 		for s := 0; b.Len() < 30000; s++ {
 			if s%6 == 0 {
 				fmt.Fprintf(&b, "\\section{Part %d}\n", s)
@@ -196,6 +203,8 @@ func synthetic(n int) []byte {
 					b.WriteString(" $\\seq{x}\\in\\R$")
 				case 2:
 					b.WriteString(" 5\\% % a comment\n")
+				case 3:
+					b.WriteString(" glued% comment\n")
 				}
 				b.WriteByte(' ')
 			}
