@@ -114,6 +114,19 @@ func cleanPath(p string) string {
 
 // mainFile picks the main .tex file; "" when there is no .tex file.
 func mainFile(names []string, texts map[string]string) string {
+	var only string
+	for _, n := range names {
+		if isTeXName(n) {
+			if only != "" {
+				only = ""
+				break
+			}
+			only = n
+		}
+	}
+	if only != "" {
+		return only // the usual single-file paper: no need to look inside
+	}
 	var cands []string
 	for _, n := range names {
 		if isTeXName(n) && (strings.Contains(texts[n], `\documentclass`) || strings.Contains(texts[n], `\documentstyle`)) {

@@ -58,7 +58,7 @@ type Expander struct {
 // ExpandMacros expands the user macros of s; see Expander.
 func ExpandMacros(s string) (string, bool) {
 	e := &Expander{defs: map[string]*macro{}, maxOut: 8*len(s) + 1<<20, expLeft: 4*len(s) + 10000}
-	e.out = make([]byte, 0, len(s)+len(s)/8)
+	e.out = make([]byte, 0, len(s)+len(s)/2)
 	e.run(s, 0)
 	return bytesString(e.out), e.Overflow
 }
@@ -176,27 +176,31 @@ func substitute(body string, args []string) string {
 	if strings.IndexByte(body, '#') < 0 {
 		return body
 	}
-	var b strings.Builder
-	for i := 0; i < len(body); i++ {
-		c := body[i]
-		if c == '#' && i+1 < len(body) {
-			n := body[i+1]
-			if n == '#' {
-				b.WriteByte('#')
-				i++
-				continue
-			}
-			if n >= '1' && n <= '9' {
-				if k := int(n - '1'); k < len(args) {
-					b.WriteString(args[k])
-				}
-				i++
-				continue
-			}
-		}
-		b.WriteByte(c)
+	n := len(body)
+	for _, a := range args {
+		n += len(a)
 	}
-	return b.String()
+	var b strings.Builder
+	b.Grow(n)
+	for {
+		i := strings.IndexByte(body, '#')
+		if i < 0 || i+1 >= len(body) {
+			b.WriteString(body)
+			return b.String()
+		}
+		b.WriteString(body[:i])
+		switch c := body[i+1]; {
+		case c == '#':
+			b.WriteByte('#')
+		case c >= '1' && c <= '9':
+			if k := int(c - '1'); k < len(args) {
+				b.WriteString(args[k])
+			}
+		default:
+			b.WriteString(body[i : i+2])
+		}
+		body = body[i+2:]
+	}
 }
 
 // skipSpace skips blanks and at most one newline (a blank line is a

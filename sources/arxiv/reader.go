@@ -209,7 +209,7 @@ func (r *Reader) unpackTar(data []byte) (map[string][]byte, string, string) {
 		if skipExt[strings.ToLower(path.Ext(n))] {
 			continue
 		}
-		b, err := io.ReadAll(w)
+		b, err := w.ReadAll(r.opts.MaxPaperBytes)
 		if err != nil {
 			bad = err
 			break
