@@ -8,6 +8,7 @@ import (
 	"github.com/tokenmill/tokenmill/filters/length"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/sources/books"
+	"github.com/tokenmill/tokenmill/sources/arxiv"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
 	"github.com/tokenmill/tokenmill/sources/wikipedia"
 	"github.com/tokenmill/tokenmill/stages/normalize"
@@ -20,6 +21,7 @@ func defaultRegistry() *pipeline.Registry {
 	commoncrawl.Register(r)
 	wikipedia.Register(r)
 	books.Register(r)
+	arxiv.Register(r)
 	dedup.Register(r)
 	length.Register(r)
 	normalize.Register(r)

@@ -5,5 +5,10 @@
 // the next block that holds a valid header), and with a truncated archive
 // told apart from a finished one.
 //
+// Resynchronisation looks for a block that holds a valid ustar or GNU
+// header (magic "ustar" at byte 257 and a checksum that holds): pre-POSIX
+// (V7) headers have no magic, so in a V7 archive the walk cannot resume
+// after damage and ends there.
+//
 // It exists so that every tar-based source reads tar the same way.
 package tarwalk

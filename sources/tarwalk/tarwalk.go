@@ -83,7 +83,13 @@ func (w *Walker) Next() bool {
 			w.done = true
 			return false
 		case err != nil:
-			if w.fail(err, start) {
+			// The reader failed on the last block it read (or ran out of
+			// input after start, for a truncation).
+			at := w.src.n - block
+			if errors.Is(err, io.ErrUnexpectedEOF) || at < start {
+				at = start
+			}
+			if w.fail(err, at) {
 				return false
 			}
 			continue
