@@ -3,9 +3,12 @@ package main
 import (
 	"github.com/tokenmill/tokenmill/dedup"
 	"github.com/tokenmill/tokenmill/filters/ccnet"
+	"github.com/tokenmill/tokenmill/filters/heuristics"
 	"github.com/tokenmill/tokenmill/filters/langid"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
+	"github.com/tokenmill/tokenmill/sources/github"
+	"github.com/tokenmill/tokenmill/stages/codeheader"
 	"github.com/tokenmill/tokenmill/stages/normalize"
 )
 
@@ -17,5 +20,8 @@ func defaultRegistry() *pipeline.Registry {
 	normalize.Register(r)
 	langid.Register(r)
 	ccnet.Register(r)
+	github.Register(r)
+	heuristics.RegisterCode(r)
+	codeheader.Register(r)
 	return r
 }

@@ -45,6 +45,11 @@ type prepared struct {
 	dir      string
 	licenses map[string]string
 	err      error
+	// skipped holds the rows the prepass skipped. They are reported again by
+	// every Open of partition 0, whatever Open ran the prepass: a build may
+	// open an input twice (a gatherer's pre-pass, then the real pass) and
+	// counts the skips of one of them only.
+	skipped []error
 }
 
 // exportKey names a prepass: the shards (URL, size, ETag) and the partition

@@ -139,9 +139,22 @@ func (s *Source) Open(ctx context.Context, fs pipeline.Files, in pipeline.Input,
 		s.cache[key] = p
 	}
 	s.mu.Unlock()
-	p.once.Do(func() { p.err = s.prepass(ctx, fs, shards, n, p, skip) })
+	p.once.Do(func() {
+		var mu sync.Mutex
+		record := func(err error) {
+			mu.Lock()
+			p.skipped = append(p.skipped, err)
+			mu.Unlock()
+		}
+		p.err = s.prepass(ctx, fs, shards, n, p, record)
+	})
 	if p.err != nil {
 		return nil, p.err
+	}
+	if q == 0 && skip != nil {
+		for _, err := range p.skipped {
+			skip(err)
+		}
 	}
 	rows, err := joinPartition(p.dir, q, p.licenses)
 	if err != nil {
