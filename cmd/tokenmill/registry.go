@@ -8,6 +8,7 @@ import (
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
 	"github.com/tokenmill/tokenmill/sources/github"
+	"github.com/tokenmill/tokenmill/sources/github/bigquery"
 	"github.com/tokenmill/tokenmill/stages/codeheader"
 	"github.com/tokenmill/tokenmill/stages/normalize"
 )
@@ -20,7 +21,7 @@ func defaultRegistry() *pipeline.Registry {
 	normalize.Register(r)
 	langid.Register(r)
 	ccnet.Register(r)
-	github.Register(r)
+	github.RegisterWith(r, bigquery.Factory)
 	heuristics.RegisterCode(r)
 	codeheader.Register(r)
 	return r

@@ -378,6 +378,18 @@ func joinPartition(dir string, q int, licenses map[string]string) ([]joined, err
 	return out[:k], nil
 }
 
+// BlobDoc is the document of a files row joined with its content (in
+// r.Content) and licence, for readers of a join made elsewhere (BigQuery):
+// the content must hash to the blob id.
+func BlobDoc(source string, r Row) (*pipeline.Doc, error) {
+	if got := blobID(r.Content); got != r.ID {
+		return nil, pipeline.Corruptf("github-blob-sha1", "blob %s: content hashes to %s", r.ID, got)
+	}
+	c := r
+	j := joined{id: DocID(r.RepoName, r.Ref, r.Path), file: r, license: r.License, hasLicense: true, content: &c}
+	return j.doc(source), nil
+}
+
 // doc turns a joined row into a document.
 func (j *joined) doc(source string) *pipeline.Doc {
 	f := &j.file

@@ -22,8 +22,34 @@ var Spec = pipeline.Spec{
 			Doc: "hash partitions of the join, one input each; 0 chooses from the export's size and memory_bytes"},
 		{Name: "memory_bytes", Type: pipeline.TypeInt, Default: 0, Min: pipeline.Bound(0),
 			Doc: "memory one partition's join may hold; 0 means the build's budget, or 1 GiB"},
+		{Name: "bigquery_project", Type: pipeline.TypeString, Default: "",
+			Doc: "read from BigQuery instead of an export: the billing project (credentials the usual Google way)"},
+		{Name: "bigquery_cache_dataset", Type: pipeline.TypeString, Default: "tokenmill_cache",
+			Doc: "dataset of bigquery_project that keeps the query's result table, named after the query's digest; a rerun reads it instead of querying again"},
+		{Name: "bigquery_dataset", Type: pipeline.TypeString, Default: "bigquery-public-data.github_repos",
+			Doc: "the dataset holding the files, contents and licenses tables"},
+		{Name: "bigquery_location", Type: pipeline.TypeString, Default: "US", Doc: "location of the query jobs"},
+		{Name: "bigquery_licenses", Type: pipeline.TypeStrings, Default: DefaultLicenses,
+			Doc: "licences kept, pushed into the SQL (keep it equal to code_files.licenses)"},
+		{Name: "bigquery_extensions", Type: pipeline.TypeStrings, Default: DefaultExtensions(),
+			Doc: "path suffixes kept, pushed into the SQL (keep it equal to code_files.extensions)"},
+		{Name: "bigquery_max_size", Type: pipeline.TypeInt, Default: 1 << 20, Min: pipeline.Bound(1),
+			Doc: "largest blob kept, in bytes, pushed into the SQL"},
+		{Name: "bigquery_rows_per_input", Type: pipeline.TypeInt, Default: 200000, Min: pipeline.Bound(1),
+			Doc: "result rows per input (the grain of the BigQuery path's tasks)"},
 	},
 }
+
+// BigQueryConfig is what the bigquery_* options ask of the BigQuery path.
+type BigQueryConfig struct {
+	Project, CacheDataset, Dataset, Location string
+	Licenses, Extensions                     []string
+	MaxSize, RowsPerInput                    int64
+	Source                                   string
+}
+
+// BigQueryFactory builds the BigQuery path (sources/github/bigquery.Factory).
+type BigQueryFactory func(BigQueryConfig) (pipeline.Source, error)
 
 // expansion is how much larger a partition's rows are in memory than the
 // export's compressed bytes (gzip JSON of source code is about 4:1; Go
@@ -54,9 +80,23 @@ func New(name string, partitions int, memory int64, workers int, tempDir string)
 	return &Source{name: name, partitions: partitions, memory: memory, workers: workers, tempDir: tempDir, cache: map[string]*prepared{}}
 }
 
-// Register adds the github format to r.
-func Register(r *pipeline.Registry) {
+// Register adds the github format to r, reading exports only.
+func Register(r *pipeline.Registry) { RegisterWith(r, nil) }
+
+// RegisterWith adds the github format to r; a recipe that sets
+// bigquery_project reads through bq. The BigQuery client is a large
+// dependency, so this package does not import it: the program passes it in.
+func RegisterWith(r *pipeline.Registry, bq BigQueryFactory) {
 	r.RegisterSource(Spec, func(c pipeline.Config, env *pipeline.Env) (pipeline.Source, error) {
+		if p := c.String("bigquery_project"); p != "" {
+			if bq == nil {
+				return nil, fmt.Errorf("github: bigquery_project is set but this program was built without the BigQuery client")
+			}
+			return bq(BigQueryConfig{Project: p, CacheDataset: c.String("bigquery_cache_dataset"),
+				Dataset: c.String("bigquery_dataset"), Location: c.String("bigquery_location"),
+				Licenses: c.Strings("bigquery_licenses"), Extensions: c.Strings("bigquery_extensions"),
+				MaxSize: c.Int("bigquery_max_size"), RowsPerInput: c.Int("bigquery_rows_per_input"), Source: env.Source})
+		}
 		mem := c.Int("memory_bytes")
 		if mem == 0 {
 			mem = env.MemoryBytes
