@@ -162,6 +162,8 @@ func HasSuffixAny(p string, suffixes []string) bool {
 // semantics (see the package comment).
 type CodeStats struct {
 	Chars, Lines, MaxLine, Alnum, Alpha int
+	// Words is len(text.split()) in Python (see CountWords).
+	Words int
 }
 
 // MeanLine is characters per line, as RedPajama computes it (the line
@@ -181,8 +183,8 @@ func (s CodeStats) AlnumShare() float64 {
 	return float64(s.Alnum) / float64(s.Chars)
 }
 
-// asciiClass: bit 1 alphabetic, bit 2 digit, bit 4 a line break for
-// str.splitlines (\n \r \v \f \x1c \x1d \x1e).
+// asciiClass: 1 alphabetic, 2 digit, 4 a line break for str.splitlines
+// (\n \r \v \f \x1c \x1d \x1e); bit 8 whitespace for str.split.
 var asciiClass = func() (t [128]byte) {
 	for c := 'a'; c <= 'z'; c++ {
 		t[c], t[c-32] = 1, 1
@@ -193,6 +195,9 @@ var asciiClass = func() (t [128]byte) {
 	for _, c := range "\n\r\v\f\x1c\x1d\x1e" {
 		t[c] = 4
 	}
+	for _, c := range "\t\n\v\f\r\x1c\x1d\x1e\x1f " {
+		t[c] |= 8
+	}
 	return
 }()
 
@@ -201,15 +206,22 @@ var asciiClass = func() (t [128]byte) {
 // another line.
 func Stats(text string) CodeStats {
 	var s CodeStats
-	cur := 0 // characters on the current line
+	cur := 0      // characters on the current line
+	word := false // inside a word
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			i++
 			s.Chars++
 			k := asciiClass[c]
-			switch {
-			case k == 4:
+			if k&8 != 0 {
+				word = false
+			} else if !word {
+				word = true
+				s.Words++
+			}
+			switch k &^ 8 {
+			case 4:
 				if c == '\r' && i < len(text) && text[i] == '\n' {
 					i++
 					s.Chars++
@@ -218,10 +230,10 @@ func Stats(text string) CodeStats {
 				s.MaxLine = max(s.MaxLine, cur)
 				cur = 0
 				continue
-			case k == 1:
+			case 1:
 				s.Alpha++
 				s.Alnum++
-			case k == 2:
+			case 2:
 				s.Alnum++
 			}
 			cur++
@@ -230,6 +242,12 @@ func Stats(text string) CodeStats {
 		r, n := utf8.DecodeRuneInString(text[i:])
 		i += n
 		s.Chars++
+		if unicode.IsSpace(r) {
+			word = false
+		} else if !word {
+			word = true
+			s.Words++
+		}
 		if r == 0x85 || r == 0x2028 || r == 0x2029 {
 			s.Lines++
 			s.MaxLine = max(s.MaxLine, cur)
@@ -283,7 +301,10 @@ func (q *CodeQuality) Process(d *pipeline.Doc) (string, error) {
 	if s.AlnumShare() < q.MinAlnum {
 		return fmt.Sprintf("code_quality:alnum<%g", q.MinAlnum), nil
 	}
-	n := q.countTokens(d.Text)
+	n := s.Words
+	if q.Tokenizer != nil {
+		n = len(q.Tokenizer.Encode(d.Text))
+	}
 	q.tokens.Add(int64(n))
 	// RedPajama divides by the token count; a text of only whitespace has
 	// none (and no letters): it fails the rule rather than divide by zero.
@@ -293,11 +314,38 @@ func (q *CodeQuality) Process(d *pipeline.Doc) (string, error) {
 	return "", nil
 }
 
-func (q *CodeQuality) countTokens(text string) int {
-	if q.Tokenizer != nil {
-		return len(q.Tokenizer.Encode(text))
+// pySpace: the ASCII characters Python's str.split() splits on (\t \n \v
+// \f \r, \x1c-\x1f and space).
+var pySpace = func() (t [128]bool) {
+	for _, c := range "\t\n\v\f\r\x1c\x1d\x1e\x1f " {
+		t[c] = true
 	}
-	return len(strings.Fields(text))
+	return
+}()
+
+// CountWords is len(text.split()) in Python: runs of characters that are
+// not whitespace (str.isspace: Unicode White_Space plus \x1c-\x1f),
+// counted without allocating.
+func CountWords(text string) int {
+	n := 0
+	in := false
+	for i := 0; i < len(text); {
+		c := text[i]
+		var space bool
+		if c < utf8.RuneSelf {
+			space = pySpace[c]
+			i++
+		} else {
+			r, w := utf8.DecodeRuneInString(text[i:])
+			space = unicode.IsSpace(r)
+			i += w
+		}
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
 }
 
 // Counters reports the tokens counted.

@@ -115,23 +115,23 @@ func TestStatsPython(t *testing.T) {
 		t.Skip("python3 not installed: Stats not compared with Python")
 	}
 	texts := []string{"", "a", "a\n", "a\r\nbb\rccc\n", "x\vy\fz\x1cw\x1dv\x1eu", "é½²\u0085ab\u2028c\u2029",
-		"\n\n\n", "٣ digits ½ Ⅻ ① 漢字 ｱ", "tab\tand  spaces \n", "\r", "\r\r\n", "emoji 🙂 ok\n"}
+		"\n\n\n", "٣ digits ½ Ⅻ ① 漢字 ｱ", "tab\tand  spaces \n", "\r", "\r\r\n", "emoji 🙂 ok\n", "a\u00a0b\u3000c\x1fd\u200be", "  lead  trail  "}
 	in, _ := json.Marshal(texts)
 	out, err := exec.Command(py, "-c", `
 import json, sys
 for t in json.loads(sys.argv[1]):
     ls = list(map(len, t.splitlines()))
-    print(json.dumps([len(t), len(ls), max(ls) if ls else 0, sum(c.isalnum() for c in t), sum(c.isalpha() for c in t)]))
+    print(json.dumps([len(t), len(ls), max(ls) if ls else 0, sum(c.isalnum() for c in t), sum(c.isalpha() for c in t), len(t.split())]))
 `, string(in)).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		var w [5]int
+		var w [6]int
 		json.Unmarshal([]byte(line), &w)
 		s := Stats(texts[i])
-		if got := [5]int{s.Chars, s.Lines, s.MaxLine, s.Alnum, s.Alpha}; got != w {
-			t.Errorf("%q: Stats %v, Python %v (chars, lines, max line, alnum, alpha)", texts[i], got, w)
+		if got := [6]int{s.Chars, s.Lines, s.MaxLine, s.Alnum, s.Alpha, s.Words}; got != w || CountWords(texts[i]) != s.Words {
+			t.Errorf("%q: Stats %v, Python %v (chars, lines, max line, alnum, alpha, words)", texts[i], got, w)
 		}
 	}
 }

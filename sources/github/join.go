@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/tokenmill/tokenmill/pipeline"
 )
@@ -136,12 +137,20 @@ func (s *spillReader) str() string {
 		s.err = err
 		return ""
 	}
+	if n > 1<<31 {
+		s.err = fmt.Errorf("string of %d bytes", n)
+		return ""
+	}
+	if n == 0 {
+		return ""
+	}
 	b := make([]byte, n)
 	if _, err := io.ReadFull(s.br, b); err != nil {
 		s.err = err
 		return ""
 	}
-	return string(b)
+	// b is never written again: the string takes it without a copy.
+	return unsafe.String(&b[0], len(b))
 }
 
 func (s *spillReader) boolean() bool {

@@ -24,94 +24,24 @@ import (
 // than buffered without bound.
 const MaxRowBytes = 16 << 20
 
-// jsonInt is an INT64 column as BigQuery's JSON export writes it: a quoted
-// decimal string ("123"), though a bare number is accepted too.
-type jsonInt struct {
-	v   int64
-	set bool
-}
-
-func (j *jsonInt) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		return nil
-	}
-	if len(b) > 1 && b[0] == '"' {
-		b = b[1 : len(b)-1]
-	}
-	v, err := strconv.ParseInt(string(b), 10, 64)
-	if err != nil {
-		return fmt.Errorf("INT64 column: %q is not an integer", b)
-	}
-	j.v, j.set = v, true
-	return nil
-}
-
-// jsonBool is a BOOL column: true/false (or, leniently, "true"/"false").
-type jsonBool struct{ v bool }
-
-func (j *jsonBool) UnmarshalJSON(b []byte) error {
-	switch string(b) {
-	case "true", `"true"`:
-		j.v = true
-	case "false", `"false"`, "null":
-		j.v = false
-	default:
-		return fmt.Errorf("BOOL column: %s is not a boolean", b)
-	}
-	return nil
-}
-
-// jsonText is a STRING column, or a BYTES column (base64 in BigQuery's JSON
-// export); which one is decided by the caller, so raw keeps the token.
-type jsonText struct {
-	s   string
-	set bool
-}
-
-func (j *jsonText) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		return nil
-	}
-	if err := json.Unmarshal(b, &j.s); err != nil {
-		return err
-	}
-	j.set = true
-	return nil
-}
-
-type jsonRow struct {
-	RepoName      jsonText `json:"repo_name"`
-	Ref           jsonText `json:"ref"`
-	Path          jsonText `json:"path"`
-	Mode          jsonInt  `json:"mode"`
-	ID            jsonText `json:"id"`
-	SymlinkTarget jsonText `json:"symlink_target"`
-	Size          jsonInt  `json:"size"`
-	Content       jsonText `json:"content"`
-	Binary        jsonBool `json:"binary"`
-	Copies        jsonInt  `json:"copies"`
-	License       jsonText `json:"license"`
-}
-
 // ndjsonReader reads one shard of a table in BigQuery's newline-delimited
 // JSON export: one object per line, NULL columns omitted, INT64 as strings,
 // optionally gzip (or any codec the codec package knows). A content column
 // that is not valid UTF-8 after decoding is taken as BYTES (base64), as a
 // user's own export of the table with content as BYTES writes it.
 type ndjsonReader struct {
-	path    string
-	table   Table
-	raw     io.Closer
-	dec     io.ReadCloser
-	br      *bufio.Reader
-	buf     []byte
-	off     int64 // decompressed offset of the next line
-	start   int64 // decompressed offset of the line in buf
-	rec     int64 // index of the next row
-	skip    pipeline.SkipFunc
-	err     error
-	done    bool
-	scratch jsonRow
+	path  string
+	table Table
+	raw   io.Closer
+	dec   io.ReadCloser
+	br    *bufio.Reader
+	buf   []byte
+	off   int64 // decompressed offset of the next line
+	start int64 // decompressed offset of the line in buf
+	rec   int64 // index of the next row
+	skip  pipeline.SkipFunc
+	err   error
+	done  bool
 }
 
 func newNDJSONReader(path string, t Table, r io.ReadCloser, skip pipeline.SkipFunc) (*ndjsonReader, error) {
@@ -210,26 +140,19 @@ func (n *ndjsonReader) Next(r *Row) bool {
 }
 
 func (n *ndjsonReader) decode(line []byte, r *Row, rec, off int64) bool {
-	j := &n.scratch
-	*j = jsonRow{}
-	if err := json.Unmarshal(line, j); err != nil {
+	r.reset()
+	if err := decodeRow(line, r); err != nil {
 		n.report(rec, off, "github-bad-json", "%v", err)
 		return false
 	}
-	r.reset()
-	r.RepoName, r.Ref, r.Path, r.ID = j.RepoName.s, j.Ref.s, j.Path.s, j.ID.s
-	r.SymlinkTarget, r.HasSymlink = j.SymlinkTarget.s, j.SymlinkTarget.set
-	r.Mode, r.HasMode = j.Mode.v, j.Mode.set
-	r.Size, r.Copies, r.Binary = j.Size.v, j.Copies.v, j.Binary.v
-	r.License = j.License.s
-	r.Content, r.HasContent = j.Content.s, j.Content.set
-	if r.HasContent && n.table == TableContents && r.ID != "" && blobID(r.Content) != r.ID {
+	reason, err := checkRow(n.table, r)
+	if reason == "github-blob-sha1" {
 		// BYTES content arrives base64; try it before calling the row corrupt.
 		if b, err := base64.StdEncoding.DecodeString(r.Content); err == nil && utf8.Valid(b) && blobID(string(b)) == r.ID {
-			r.Content = string(b)
+			r.Content, reason = string(b), ""
 		}
 	}
-	if reason, err := checkRow(n.table, r); reason != "" {
+	if reason != "" {
 		n.report(rec, off, reason, "%v", err)
 		return false
 	}

@@ -88,33 +88,47 @@ func prologue(line string, i int) bool {
 
 func blank(line string) bool { return strings.TrimSpace(line) == "" }
 
-// block returns the end (exclusive) of the comment block starting at line
-// j, or ok false when line j does not start one.
-func (s syntax) block(lines []string, j int) (end int, ok bool) {
-	t := strings.TrimLeft(lines[j], " \t")
+// lineAt returns the line of text starting at off (with its newline) and
+// the offset of the next line.
+func lineAt(text string, off int) (string, int) {
+	if i := strings.IndexByte(text[off:], '\n'); i >= 0 {
+		return text[off : off+i+1], off + i + 1
+	}
+	return text[off:], len(text)
+}
+
+// block returns the end offset of the comment block starting at off, or ok
+// false when the line at off does not start one.
+func (s syntax) block(text string, off int) (end int, ok bool) {
+	first, next := lineAt(text, off)
+	t := strings.TrimLeft(first, " \t")
 	for _, b := range s.blocks {
 		if !strings.HasPrefix(t, b[0]) {
 			continue
 		}
-		rest := t[len(b[0]):]
-		for k := j; k < len(lines); k++ {
-			if k > j {
-				rest = lines[k]
-			}
+		rest, at := t[len(b[0]):], next
+		for {
 			if c := strings.Index(rest, b[1]); c >= 0 {
 				if !blank(rest[c+len(b[1]):]) {
 					return 0, false // code follows the comment on its line
 				}
-				return k + 1, true
+				return at, true
 			}
+			if at >= len(text) {
+				return 0, false // never closed
+			}
+			rest, at = lineAt(text, at)
 		}
-		return 0, false // never closed
 	}
-	k := j
-	for k < len(lines) && s.lineComment(lines[k]) {
-		k++
+	end = off
+	for end < len(text) {
+		l, n := lineAt(text, end)
+		if !s.lineComment(l) {
+			break
+		}
+		end = n
 	}
-	return k, k > j
+	return end, end > off
 }
 
 func (s syntax) lineComment(line string) bool {
@@ -128,40 +142,55 @@ func (s syntax) lineComment(line string) bool {
 }
 
 // Strip removes the licence header of a file named p (see the package
-// comment) and reports whether it removed one.
+// comment) and reports whether it removed one. It reads only the lines it
+// needs and, when nothing precedes the header, returns a substring of text.
 func Strip(text, p string) (string, bool) {
 	syn, ok := syntaxOf(p)
 	if !ok {
 		return text, false
 	}
-	lines := strings.SplitAfter(text, "\n")
-	i := 0
-	for i < len(lines) && prologue(lines[i], i) {
-		i++
+	off := 0
+	for i := 0; off < len(text); i++ {
+		l, n := lineAt(text, off)
+		if !prologue(l, i) {
+			break
+		}
+		off = n
 	}
-	keep := i
+	keep, cut := off, off
 	stripped := false
 	for {
-		j := i
-		for j < len(lines) && blank(lines[j]) {
-			j++
+		j := cut
+		for j < len(text) {
+			l, n := lineAt(text, j)
+			if !blank(l) {
+				break
+			}
+			j = n
 		}
-		if j >= len(lines) {
+		if j >= len(text) {
 			break
 		}
-		end, ok := syn.block(lines, j)
-		if !ok || !licenceRE.MatchString(strings.Join(lines[j:end], "")) {
+		end, ok := syn.block(text, j)
+		if !ok || !licenceRE.MatchString(text[j:end]) {
 			break
 		}
-		i, stripped = end, true
+		cut, stripped = end, true
 	}
 	if !stripped {
 		return text, false
 	}
-	for i < len(lines) && blank(lines[i]) {
-		i++
+	for cut < len(text) {
+		l, n := lineAt(text, cut)
+		if !blank(l) {
+			break
+		}
+		cut = n
 	}
-	return strings.Join(lines[:keep], "") + strings.Join(lines[i:], ""), true
+	if keep == 0 {
+		return text[cut:], true
+	}
+	return text[:keep] + text[cut:], true
 }
 
 var (
