@@ -156,7 +156,8 @@ func run(in string) {
 	files := heuristics.NewCodeFiles(heuristics.LLaMALicenses, heuristics.RedPajamaExtensions)
 	hdr := &codeheader.Step{}
 	q := &heuristics.CodeQuality{MaxLine: 1000, MaxMeanLine: 100, MinAlnum: 0.25, MinAlphaPerToken: 1.5}
-	// Exact dedup on the content, as doc_dedup does it (first in ID order).
+	// Exact dedup on the content, as doc_dedup {key: blob} does it (first in
+	// ID order).
 	docs := dedup.NewDocs(dedup.Options{TempDir: tmp})
 	var kept []*pipeline.Doc
 	var bytesIn int64
@@ -171,7 +172,7 @@ func run(in string) {
 				drops[drop]++
 				continue
 			}
-			must(docs.Observe(0, d.ID, d.Text))
+			must(docs.ObserveKey(0, d.ID, dedup.BlobKey(d)))
 			kept = append(kept, d)
 		}
 		must(r.Close())
@@ -179,7 +180,7 @@ func run(in string) {
 	must(docs.Seal(ctx))
 	out := 0
 	for _, d := range kept {
-		if dup, _ := docs.Duplicate(d.ID, d.Text); dup {
+		if dup, _ := docs.DuplicateKey(d.ID, dedup.BlobKey(d)); dup {
 			drops["doc_dedup:duplicate"]++
 			continue
 		}
