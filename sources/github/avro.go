@@ -394,6 +394,13 @@ func (a *avroReader) nextBlock() bool {
 			a.report("avro-block", "avro: %s block: %v", a.codec, err)
 			continue
 		}
+		if count > int64(len(block)) {
+			// Every column of these tables takes at least one byte (a union
+			// branch or a length): more rows than bytes is damage, and would
+			// otherwise loop over empty rows.
+			a.report("avro-block", "avro: block of %d bytes claims %d rows", len(block), count)
+			continue
+		}
 		a.block, a.dec, a.left = block, avroDec{b: block}, count
 		return true
 	}
@@ -427,6 +434,9 @@ func (a *avroReader) decompress(raw []byte) ([]byte, error) {
 	case "snappy":
 		if len(raw) < 4 {
 			return nil, errors.New("short block")
+		}
+		if n, err := snappy.DecodedLen(raw[:len(raw)-4]); err != nil || n > maxAvroBlock {
+			return nil, errors.New("snappy block too large or damaged")
 		}
 		out, err := snappy.Decode(nil, raw[:len(raw)-4])
 		if err != nil {
