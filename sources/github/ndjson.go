@@ -36,9 +36,10 @@ type ndjsonReader struct {
 	dec   io.ReadCloser
 	br    *bufio.Reader
 	buf   []byte
-	off   int64 // decompressed offset of the next line
-	start int64 // decompressed offset of the line in buf
-	rec   int64 // index of the next row
+	off   int64  // decompressed offset of the next line
+	start int64  // decompressed offset of the current row
+	row   []byte // the current row: in br's buffer, or in buf
+	rec   int64  // index of the next row
 	skip  pipeline.SkipFunc
 	err   error
 	done  bool
@@ -73,9 +74,16 @@ func (n *ndjsonReader) line() bool {
 		n.start = n.off
 		tooLong := false
 		var rerr error
-		for {
+		var row []byte
+		for first := true; ; first = false {
 			chunk, err := n.br.ReadSlice('\n')
 			n.off += int64(len(chunk))
+			if first && err == nil {
+				// The whole row is in the read buffer: decode it there, no
+				// copy (it is decoded before the next read).
+				row = chunk
+				break
+			}
 			if !tooLong {
 				if len(n.buf)+len(chunk) > MaxRowBytes {
 					tooLong, n.buf = true, n.buf[:0]
@@ -87,6 +95,9 @@ func (n *ndjsonReader) line() bool {
 				rerr = err
 				break
 			}
+		}
+		if row == nil {
+			row = n.buf
 		}
 		if rerr != nil {
 			n.done = true
@@ -100,7 +111,7 @@ func (n *ndjsonReader) line() bool {
 					reason = "truncated-gzip"
 				}
 				n.report(n.rec, n.start, reason, "stream ends at byte %d: %v", n.off, rerr)
-				if tooLong || !json.Valid(n.buf) {
+				if tooLong || !json.Valid(row) {
 					return false
 				}
 			}
@@ -110,8 +121,8 @@ func (n *ndjsonReader) line() bool {
 			n.rec++
 			continue
 		}
-		n.buf = bytes.TrimRight(n.buf, "\r\n")
-		if len(bytes.TrimSpace(n.buf)) == 0 {
+		n.row = bytes.TrimRight(row, "\r\n")
+		if len(bytes.TrimSpace(n.row)) == 0 {
 			continue // a blank line is not a row
 		}
 		return true
@@ -132,7 +143,7 @@ func (n *ndjsonReader) Next(r *Row) bool {
 	for n.line() {
 		rec := n.rec
 		n.rec++
-		if n.decode(n.buf, r, rec, n.start) {
+		if n.decode(n.row, r, rec, n.start) {
 			return true
 		}
 	}
