@@ -33,8 +33,10 @@
 // rows fit in memory_bytes (8 times the export's compressed bytes over the
 // budget). The first Open of a build runs a prepass that reads every shard
 // once (shards in parallel) and appends each files and contents row to its
-// partition's spill file under the build's TempDir; the licenses table (one
-// short row per repository) is held in memory. Each Open then loads its
+// partition's spill file under the build's TempDir (with a single partition,
+// which by the sizing rule fits the budget, the rows are kept in memory
+// instead); the licenses table (one short row per repository) is held in
+// memory. Each Open then loads its
 // partition's files rows, streams its contents rows past them, and sorts
 // the joined rows by document ID: the output does not depend on the order of
 // shards or of rows within them (testdata/export-json-shuffled).

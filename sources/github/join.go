@@ -51,6 +51,13 @@ type prepared struct {
 	// open an input twice (a gatherer's pre-pass, then the real pass) and
 	// counts the skips of one of them only.
 	skipped []error
+	// inMemory: a single partition, whose rows are held in files and
+	// contents instead of spilled (the partition count is chosen so that
+	// one partition fits the memory budget).
+	inMemory bool
+	mu       sync.Mutex
+	files    []Row
+	contents []*Row
 }
 
 // exportKey names a prepass: the shards (URL, size, ETag) and the partition
@@ -201,6 +208,7 @@ func (s *Source) prepass(ctx context.Context, fs pipeline.Files, shards []shard,
 	if err := os.RemoveAll(p.dir); err != nil {
 		return err
 	}
+	p.inMemory = n == 1
 	if err := os.MkdirAll(p.dir, 0o755); err != nil {
 		return err
 	}
@@ -239,6 +247,19 @@ func (s *Source) prepass(ctx context.Context, fs pipeline.Files, shards []shard,
 					enc = encodeContent
 				}
 				err := eachRow(ctx, fs, sh, p.dir, skip, func(r *Row) error {
+					if p.inMemory {
+						// One partition, sized to the memory budget: keep the
+						// rows as they are, no spill to write and read back.
+						c := *r
+						p.mu.Lock()
+						if sh.Table == TableFiles {
+							p.files = append(p.files, c)
+						} else {
+							p.contents = append(p.contents, &c)
+						}
+						p.mu.Unlock()
+						return nil
+					}
 					q := partitionOf(r.ID, n)
 					bufs[q] = enc(bufs[q], r)
 					if len(bufs[q]) >= spillBuf {
@@ -328,46 +349,61 @@ type joined struct {
 // joinPartition joins partition q: files rows with their contents row and
 // licence, sorted by document ID (then blob id, for the rare re-export that
 // lists one path twice, of which the first is kept).
-func joinPartition(dir string, q int, licenses map[string]string) ([]joined, error) {
+func joinPartition(p *prepared, q int) ([]joined, error) {
 	byBlob := map[string][]int{}
 	var out []joined
-	f, err := os.Open(filepath.Join(dir, fmt.Sprintf("files-%05d", q)))
-	if err == nil {
-		sr := &spillReader{br: bufio.NewReaderSize(f, 256<<10)}
-		var r Row
-		for sr.file(&r) {
-			j := joined{id: DocID(r.RepoName, r.Ref, r.Path), file: r}
-			j.license, j.hasLicense = licenses[r.RepoName]
-			byBlob[r.ID] = append(byBlob[r.ID], len(out))
-			out = append(out, j)
-		}
-		f.Close()
-		if sr.err != nil && sr.err != io.EOF {
-			return nil, fmt.Errorf("github spill files-%05d: %w", q, sr.err)
-		}
-	} else if !os.IsNotExist(err) {
-		return nil, err
+	addFile := func(r Row) {
+		j := joined{id: DocID(r.RepoName, r.Ref, r.Path), file: r}
+		j.license, j.hasLicense = p.licenses[r.RepoName]
+		byBlob[r.ID] = append(byBlob[r.ID], len(out))
+		out = append(out, j)
 	}
-	f, err = os.Open(filepath.Join(dir, fmt.Sprintf("contents-%05d", q)))
-	if err == nil {
-		sr := &spillReader{br: bufio.NewReaderSize(f, 256<<10)}
-		for {
-			c := new(Row)
-			if !sr.content(c) {
-				break
+	addContent := func(c *Row) {
+		for _, i := range byBlob[c.ID] {
+			if out[i].content == nil {
+				out[i].content = c
 			}
-			for _, i := range byBlob[c.ID] {
-				if out[i].content == nil {
-					out[i].content = c
+		}
+	}
+	if p.inMemory {
+		for _, r := range p.files {
+			addFile(r)
+		}
+		for _, c := range p.contents {
+			addContent(c)
+		}
+	} else {
+		f, err := os.Open(filepath.Join(p.dir, fmt.Sprintf("files-%05d", q)))
+		if err == nil {
+			sr := &spillReader{br: bufio.NewReaderSize(f, 256<<10)}
+			var r Row
+			for sr.file(&r) {
+				addFile(r)
+			}
+			f.Close()
+			if sr.err != nil && sr.err != io.EOF {
+				return nil, fmt.Errorf("github spill files-%05d: %w", q, sr.err)
+			}
+		} else if !os.IsNotExist(err) {
+			return nil, err
+		}
+		f, err = os.Open(filepath.Join(p.dir, fmt.Sprintf("contents-%05d", q)))
+		if err == nil {
+			sr := &spillReader{br: bufio.NewReaderSize(f, 256<<10)}
+			for {
+				c := new(Row)
+				if !sr.content(c) {
+					break
 				}
+				addContent(c)
 			}
+			f.Close()
+			if sr.err != nil && sr.err != io.EOF {
+				return nil, fmt.Errorf("github spill contents-%05d: %w", q, sr.err)
+			}
+		} else if !os.IsNotExist(err) {
+			return nil, err
 		}
-		f.Close()
-		if sr.err != nil && sr.err != io.EOF {
-			return nil, fmt.Errorf("github spill contents-%05d: %w", q, sr.err)
-		}
-	} else if !os.IsNotExist(err) {
-		return nil, err
 	}
 	sort.Slice(out, func(a, b int) bool {
 		if out[a].id != out[b].id {

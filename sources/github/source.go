@@ -196,7 +196,7 @@ func (s *Source) Open(ctx context.Context, fs pipeline.Files, in pipeline.Input,
 			skip(err)
 		}
 	}
-	rows, err := joinPartition(p.dir, q, p.licenses)
+	rows, err := joinPartition(p, q)
 	if err != nil {
 		return nil, err
 	}
