@@ -30,6 +30,9 @@ type fakeBQ struct {
 	pages   int
 	log     []string
 	sql     string
+	// running is the id of a job another planner started, not yet done:
+	// inserting it again is a 409, and it makes the table when polled.
+	running, pending string
 }
 
 var schema = map[string]any{"fields": []map[string]any{
@@ -108,6 +111,10 @@ func (f *fakeBQ) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		json.Unmarshal(body, &req)
 		f.inserts++
+		if req.JobReference.JobID == f.running {
+			send(409, map[string]any{"error": map[string]any{"code": 409, "message": "Already Exists: Job proj:US." + f.running, "status": "ALREADY_EXISTS"}})
+			return
+		}
 		f.sql = req.Configuration.Query.Query
 		f.table = req.Configuration.Query.DestinationTable.TableID
 		send(200, job(req.JobReference.JobID))
@@ -117,6 +124,9 @@ func (f *fakeBQ) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			send(200, map[string]any{"jobReference": map[string]any{"projectId": "proj", "jobId": p[3], "location": "US"},
 				"jobComplete": true, "schema": schema, "totalRows": strconv.Itoa(len(f.rows))})
 			return
+		}
+		if p[3] == f.running {
+			f.table, f.running = f.pending, ""
 		}
 		send(200, job(p[3]))
 	default:
@@ -193,3 +203,23 @@ func TestLoopback(t *testing.T) {
 }
 
 func blob(s string) string { return gitBlob(s) }
+
+// TestJobAlreadyRunning: another planner started the same query (same job
+// id, derived from the digest); Inputs waits for that job instead of
+// starting a second one, then reads its table.
+func TestJobAlreadyRunning(t *testing.T) {
+	fake := &fakeBQ{t: t, rows: [][]any{{"o/r", "refs/heads/main", "a.go", "33188", blob("package a\n"), "mit", "10", "package a\n"}}}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	s := New(Config{Project: "proj", CacheDataset: "cache", Source: "github",
+		Query:         github.QueryOptions{Dataset: "d", Licenses: github.DefaultLicenses, MaxSize: 1 << 20},
+		ClientOptions: []option.ClientOption{option.WithEndpoint(srv.URL), option.WithoutAuthentication()}})
+	fake.running, fake.pending = "tokenmill_"+s.TableID(), s.TableID()
+	ins, err := s.Inputs(context.Background(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ins) != 1 || fake.table != s.TableID() || fake.running != "" {
+		t.Fatalf("inputs %v, table %q, running %q; requests %v", ins, fake.table, fake.running, fake.log)
+	}
+}
