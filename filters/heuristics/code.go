@@ -208,45 +208,64 @@ func Stats(text string) CodeStats {
 	var s CodeStats
 	cur := 0      // characters on the current line
 	word := false // inside a word
+	alpha, alnum, words, chars := 0, 0, 0, 0
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			i++
-			s.Chars++
-			k := asciiClass[c]
-			if k&8 != 0 {
+			chars++
+			// Most characters of code are letters, then spaces: test them
+			// first.
+			switch k := asciiClass[c]; k {
+			case 1:
+				alpha++
+				alnum++
+				cur++
+				if !word {
+					word = true
+					words++
+				}
+			case 8:
+				cur++
 				word = false
-			} else if !word {
-				word = true
-				s.Words++
-			}
-			switch k &^ 8 {
-			case 4:
+			case 0:
+				cur++
+				if !word {
+					word = true
+					words++
+				}
+			case 2:
+				alnum++
+				cur++
+				if !word {
+					word = true
+					words++
+				}
+			default: // a line break (4|8 or 4)
+				if k&8 != 0 {
+					word = false
+				} else if !word {
+					word = true
+					words++
+				}
 				if c == '\r' && i < len(text) && text[i] == '\n' {
 					i++
-					s.Chars++
+					chars++
 				}
 				s.Lines++
 				s.MaxLine = max(s.MaxLine, cur)
 				cur = 0
-				continue
-			case 1:
-				s.Alpha++
-				s.Alnum++
-			case 2:
-				s.Alnum++
 			}
-			cur++
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(text[i:])
 		i += n
-		s.Chars++
+		chars++
 		if unicode.IsSpace(r) {
 			word = false
 		} else if !word {
 			word = true
-			s.Words++
+			words++
 		}
 		if r == 0x85 || r == 0x2028 || r == 0x2029 {
 			s.Lines++
@@ -255,10 +274,10 @@ func Stats(text string) CodeStats {
 			continue
 		}
 		if unicode.IsLetter(r) {
-			s.Alpha++
-			s.Alnum++
+			alpha++
+			alnum++
 		} else if unicode.IsNumber(r) {
-			s.Alnum++
+			alnum++
 		}
 		cur++
 	}
@@ -266,6 +285,7 @@ func Stats(text string) CodeStats {
 		s.Lines++
 		s.MaxLine = max(s.MaxLine, cur)
 	}
+	s.Alpha, s.Alnum, s.Words, s.Chars = alpha, alnum, words, chars
 	return s
 }
 
