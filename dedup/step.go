@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"context"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/tokenmill/tokenmill/pipeline"
@@ -30,6 +31,8 @@ var DocDedupSpec = pipeline.Spec{
 	Name: "doc_dedup",
 	Doc:  "Exact document dedup over the group of input shards on the SHA-1 of the text; the first copy in input order is kept.",
 	Fields: []pipeline.Field{
+		{Name: "key", Type: pipeline.TypeString, Default: "text", Enum: []string{"text", "blob"},
+			Doc: "text: the SHA-1 of the text; blob: the document's \"blob\" metadata, a git blob id the github source checked against the text (the same equality, without hashing every file again)"},
 		{Name: "memory_bytes", Type: pipeline.TypeInt, Default: 0, Min: pipeline.Bound(0),
 			Doc: "Records held in memory before spilling (0: the build's memory setting, else 1 GiB)."},
 	},
@@ -79,7 +82,7 @@ func Register(r *pipeline.Registry) {
 		return &LineStep{Lines: l, MinChars: int(c.Int("min_chars"))}, nil
 	})
 	r.RegisterStep(DocDedupSpec, func(c pipeline.Config, env *pipeline.Env) (pipeline.Step, error) {
-		return &DocStep{Docs: NewDocs(Options{MemoryBytes: memory(c, env), TempDir: env.TempDir})}, nil
+		return &DocStep{Docs: NewDocs(Options{MemoryBytes: memory(c, env), TempDir: env.TempDir}), Blob: c.String("key") == "blob"}, nil
 	})
 	r.RegisterStep(NearDedupSpec, func(c pipeline.Config, env *pipeline.Env) (pipeline.Step, error) {
 		o := NearOptions{Shingle: c.String("shingle"), Size: int(c.Int("shingle_size")), Bands: int(c.Int("bands")),
@@ -141,14 +144,36 @@ func (s *LineStep) Process(d *pipeline.Doc) (string, error) {
 }
 
 // DocStep is the doc_dedup gatherer.
-type DocStep struct{ *Docs }
+type DocStep struct {
+	*Docs
+	// Blob keys documents by their "blob" metadata (see BlobKey).
+	Blob bool
+}
+
+// BlobKey is the key of a document by its git blob id (40 hex digits: the
+// first 8 bytes), or of its text when it has none.
+func BlobKey(d *pipeline.Doc) uint64 {
+	if b := d.Meta["blob"]; len(b) >= 16 {
+		if k, err := strconv.ParseUint(b[:16], 16, 64); err == nil {
+			return k
+		}
+	}
+	return TextKey(d.Text)
+}
+
+func (s *DocStep) key(d *pipeline.Doc) uint64 {
+	if s.Blob {
+		return BlobKey(d)
+	}
+	return TextKey(d.Text)
+}
 
 // Name implements pipeline.Step.
 func (s *DocStep) Name() string { return "doc_dedup" }
 
 // Observe implements pipeline.Gatherer.
 func (s *DocStep) Observe(shard int, d *pipeline.Doc) error {
-	return s.Docs.Observe(shard, d.ID, d.Text)
+	return s.Docs.ObserveKey(shard, d.ID, s.key(d))
 }
 
 // Seal implements pipeline.Gatherer.
@@ -156,7 +181,7 @@ func (s *DocStep) Seal(ctx context.Context) error { return s.Docs.Seal(ctx) }
 
 // Process implements pipeline.Step: a later copy is dropped, "doc_dedup:duplicate".
 func (s *DocStep) Process(d *pipeline.Doc) (string, error) {
-	dup, err := s.Docs.Duplicate(d.ID, d.Text)
+	dup, err := s.Docs.DuplicateKey(d.ID, s.key(d))
 	if err != nil || !dup {
 		return "", err
 	}

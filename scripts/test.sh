@@ -2,7 +2,7 @@
 # Runs tokenmill's whole test suite on a fresh machine: installs what the tests
 # need (Debian's SentencePiece, fastText and PyTorch as reference peers; the
 # versitygw S3-compatible server and the fake-gcs-server GCS emulator, built from
-# the Go module proxy into .tools/bin),
+# the Go module proxy into .tools/bin; DuckDB from npm into .tools/duckdb),
 # then vets and tests every package. Each install step is skipped when its
 # result is already there. Tests start their servers themselves, on loopback.
 set -euo pipefail
@@ -37,6 +37,19 @@ if [ ! -x .tools/bin/fake-gcs-server ]; then
   GOBIN=$root/.tools/bin GOFLAGS=-mod=mod go install github.com/fsouza/fake-gcs-server@v1.56.1
 fi
 export TOKENMILL_FAKE_GCS=$root/.tools/bin/fake-gcs-server
+# DuckDB (npm's @duckdb/node-api, with its own native library) checks the SQL of
+# the github source's BigQuery path on the fixture tables; node comes from Debian.
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -d .tools/duckdb/node_modules/@duckdb/node-api ]; then
+    echo "test.sh: installing @duckdb/node-api into .tools/duckdb"
+    mkdir -p .tools/duckdb
+    npm install --prefix .tools/duckdb --no-audit --no-fund --silent @duckdb/node-api >/dev/null ||
+      echo "test.sh: npm install @duckdb/node-api failed; the BigQuery SQL test will skip"
+  fi
+else
+  echo "test.sh: node/npm missing (Debian: nodejs npm); the BigQuery SQL test will skip"
+fi
+export TOKENMILL_DUCKDB_NODE=$root/.tools/duckdb/node_modules/@duckdb/node-api
 # In CI a missing server is a failure, not a skip.
 if [ "${CI:-}" = true ]; then export TOKENMILL_REQUIRE_SERVERS=1; fi
 

@@ -3,14 +3,18 @@ package main
 import (
 	"github.com/tokenmill/tokenmill/dedup"
 	"github.com/tokenmill/tokenmill/filters/fasttext/fasttextstep"
+	"github.com/tokenmill/tokenmill/filters/heuristics"
 	"github.com/tokenmill/tokenmill/filters/kenlm/kenlmstep"
 	"github.com/tokenmill/tokenmill/filters/langid"
 	"github.com/tokenmill/tokenmill/filters/length"
 	"github.com/tokenmill/tokenmill/pipeline"
-	"github.com/tokenmill/tokenmill/sources/books"
 	"github.com/tokenmill/tokenmill/sources/arxiv"
+	"github.com/tokenmill/tokenmill/sources/books"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
+	"github.com/tokenmill/tokenmill/sources/github"
+	"github.com/tokenmill/tokenmill/sources/github/bigquery"
 	"github.com/tokenmill/tokenmill/sources/wikipedia"
+	"github.com/tokenmill/tokenmill/stages/codeheader"
 	"github.com/tokenmill/tokenmill/stages/normalize"
 	"github.com/tokenmill/tokenmill/stages/tokenizer"
 )
@@ -29,5 +33,8 @@ func defaultRegistry() *pipeline.Registry {
 	kenlmstep.Register(r)
 	fasttextstep.Register(r)
 	tokenizer.Register(r)
+	github.RegisterWith(r, bigquery.Factory)
+	heuristics.RegisterCode(r)
+	codeheader.Register(r)
 	return r
 }
