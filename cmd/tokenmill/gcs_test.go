@@ -121,10 +121,10 @@ func TestGCSRoundTrip(t *testing.T) {
 	if len(inputs) != 3 {
 		t.Fatalf("%d sample inputs in %s, want 3", len(inputs), src)
 	}
-	build(t, defaultRegistry(), buildFlags{out: "gs://corpus/builds/llama", inputs: []string{"commoncrawl=gs://corpus/inputs"}, workers: 2})
+	build(t, defaultRegistry(), buildFlags{out: "gs://corpus/builds/llama", inputs: []string{"commoncrawl=gs://corpus/inputs"}, workers: 2, only: []string{"commoncrawl"}})
 
 	local := t.TempDir()
-	build(t, defaultRegistry(), buildFlags{out: local, workers: 1})
+	build(t, defaultRegistry(), buildFlags{out: local, workers: 1, only: []string{"commoncrawl"}})
 	want := outputFiles(t, local)
 	remote := gcsObjects(t, endpoint, "corpus", "builds/llama/")
 	if _, ok := remote["stats.json"]; !ok {

@@ -38,10 +38,10 @@ func TestS3RoundTrip(t *testing.T) {
 	}
 	q := fmt.Sprintf("?endpoint=%s&use_path_style=true&region=us-east-1&disable_https=true", endpoint)
 	out := "s3://corpus/builds/llama" + q
-	build(t, defaultRegistry(), buildFlags{out: out, inputs: []string{"commoncrawl=s3://corpus/inputs" + q}, workers: 2})
+	build(t, defaultRegistry(), buildFlags{out: out, inputs: []string{"commoncrawl=s3://corpus/inputs" + q}, workers: 2, only: []string{"commoncrawl"}})
 
 	local := t.TempDir()
-	build(t, defaultRegistry(), buildFlags{out: local, workers: 1})
+	build(t, defaultRegistry(), buildFlags{out: local, workers: 1, only: []string{"commoncrawl"}})
 	// The same inputs through S3 and from the embedded corpus: the shards
 	// are the same bytes; the manifests differ only in the input paths.
 	remote := outputFiles(t, filepath.Join(root, "corpus", "builds", "llama"))
