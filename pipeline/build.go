@@ -61,6 +61,8 @@ type Build struct {
 	// Workers is the size of the worker pool; 0 means all cores.
 	Workers   int
 	RecipeSHA string
+	// Tool is the version string the manifest records.
+	Tool      string
 	Tokenizer *manifest.Tokenizer
 	Logger    *slog.Logger
 	// Progress, when set, is called after every committed shard.
@@ -92,7 +94,7 @@ func (b *Build) Run(ctx context.Context) (*Stats, error) {
 	}
 	start := time.Now()
 	stats := &Stats{Workers: b.Workers}
-	man := &manifest.Manifest{Format: manifest.FormatVersion, Version: 1, RecipeSHA256: b.RecipeSHA, Tokenizer: b.Tokenizer}
+	man := &manifest.Manifest{Format: manifest.FormatVersion, Version: 1, RecipeSHA256: b.RecipeSHA, Tool: b.Tool, Tokenizer: b.Tokenizer}
 	for i := range b.Sources {
 		sp := &b.Sources[i]
 		ss := newSourceStats(sp.Name, sp.Steps)

@@ -144,6 +144,11 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 		}
 		tok = step
 		tokInfo = step.(*tokenizer.Step).Info()
+		// The output carries its tokenizer: a trainer or a reader of the
+		// token shards needs nothing else.
+		if err := out.WriteFile(ctx, manifest.TokenizerFile, step.(*tokenizer.Step).ModelFile()); err != nil {
+			return err
+		}
 	} else if rec.Output.Tokens {
 		log.Warn("the recipe names no tokenizer model: writing text shards only")
 	}
@@ -151,11 +156,12 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 	b := &pipeline.Build{
 		Out: out,
 		Sink: &parquet.Sink{Out: out, Docs: rec.Output.Docs && !f.noDocs, Tokens: tok != nil,
-			Opts: parquet.Options{RowGroupBytes: rec.Output.RowGroupBytes, Metadata: shardMeta(tokInfo)}},
+			Opts: parquet.Options{RowGroupBytes: rec.Output.RowGroupBytes, Metadata: shardMeta(tokInfo, rec.Digest)}},
 		Tokenizer: tokInfo,
 		Files:     stores,
 		Workers:   workers,
 		RecipeSHA: rec.Digest,
+		Tool:      versionString(),
 		Logger:    log,
 	}
 	for _, s := range rec.Sources {
@@ -220,14 +226,20 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 	return nil
 }
 
-// shardMeta is the key/value metadata of every shard: which tokenizer made
-// the tokens, so a shard found alone still says how to decode it.
-func shardMeta(t *manifest.Tokenizer) map[string]string {
-	if t == nil {
-		return nil
+// shardMeta is the key/value metadata of every shard: the tool and recipe
+// that wrote it and which tokenizer made the tokens, so a shard found alone
+// still says how to decode and frame them.
+func shardMeta(t *manifest.Tokenizer, recipeSHA string) map[string]string {
+	m := map[string]string{manifest.MetaTool: versionString(), manifest.MetaRecipeSHA256: recipeSHA}
+	if t != nil {
+		m[manifest.MetaTokenizerSHA256] = t.SHA256
+		m[manifest.MetaTokenizerPath] = t.Path
+		m[manifest.MetaTokenizerVocabSize] = fmt.Sprint(t.VocabSize)
+		m[manifest.MetaTokenizerBOS] = fmt.Sprint(t.BOS)
+		m[manifest.MetaTokenizerEOS] = fmt.Sprint(t.EOS)
+		m[manifest.MetaBOSEOS] = "none"
 	}
-	return map[string]string{manifest.MetaTokenizerSHA256: t.SHA256, manifest.MetaTokenizerPath: t.Path,
-		manifest.MetaTokenizerVocabSize: fmt.Sprint(t.VocabSize)}
+	return m
 }
 
 // printSummary prints the end-of-build table: per source, docs and bytes in

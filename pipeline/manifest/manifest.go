@@ -17,20 +17,35 @@ type Manifest struct {
 	Format int `json:"format"`
 	// Version counts builds into the same output: incremental ingestion writes
 	// version N+1 listing the old shards plus the new ones.
-	Version      int        `json:"version"`
-	RecipeSHA256 string     `json:"recipe_sha256"`
-	Tokenizer    *Tokenizer `json:"tokenizer,omitempty"`
-	Sources      []Source   `json:"sources"`
-	Totals       Totals     `json:"totals"`
+	Version      int    `json:"version"`
+	RecipeSHA256 string `json:"recipe_sha256"`
+	// Tool is the version of tokenmill that wrote the manifest (release or
+	// module version, VCS commit, Go toolchain).
+	Tool      string     `json:"tool,omitempty"`
+	Tokenizer *Tokenizer `json:"tokenizer,omitempty"`
+	Sources   []Source   `json:"sources"`
+	Totals    Totals     `json:"totals"`
 }
 
-// Tokenizer records the model that produced the token shards.
+// TokenizerFile is where a build copies its tokenizer model, relative to the
+// manifest: an output folder holds the model its token ids need.
+const TokenizerFile = "tokenizer.model"
+
+// Tokenizer records the model that produced the token shards. Token shards
+// hold no BOS or EOS: a reader adds them between documents (BOS and EOS say
+// which ids; -1 means the model has none).
 type Tokenizer struct {
-	Path      string `json:"path"`
+	// Path is how the recipe named the model.
+	Path string `json:"path"`
+	// File is the copy of the model in the output folder.
+	File      string `json:"file,omitempty"`
 	SHA256    string `json:"sha256"`
 	VocabSize int    `json:"vocab_size"`
 	BOS       int32  `json:"bos_id"`
 	EOS       int32  `json:"eos_id"`
+	// ShardsHaveBOSEOS is false: the shards hold each document's tokens
+	// only. It is written so that a reader need not know the convention.
+	ShardsHaveBOSEOS bool `json:"shards_have_bos_eos"`
 }
 
 // Source is one corpus of the mixture.

@@ -5,7 +5,8 @@
 // Two kinds exist. Token shards hold one row per document: id, source,
 // tokens (list<int32>, no BOS/EOS) and n_tokens. Text shards hold the kept
 // documents with their metadata: id, source, text, url, date, lang,
-// lang_score, perplexity, bucket, quality and a meta map. The row types and
+// lang_score, perplexity, bucket, quality and meta (the source's metadata
+// as a JSON object in a string column: see manifest.DocRow for why). The row types and
 // column names are defined once, in pipeline/manifest (TokenRow, DocRow,
 // Column*, Meta*), next to the manifest that lists the shards, so that the
 // training loader, which must not depend on the pipeline's writers, reads

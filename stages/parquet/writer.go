@@ -141,13 +141,10 @@ func (w *Writer[T]) WriteDoc(d *pipeline.Doc) error {
 		return fmt.Errorf("shard %s: not a text shard", w.key)
 	}
 	row := manifest.DocRow{ID: d.ID, Source: d.Source, Text: d.Text, URL: d.URL, Lang: d.Lang, LangScore: d.LangScore,
-		Perplexity: d.Perplexity, Bucket: d.Bucket, Quality: d.Quality, Meta: d.Meta}
+		Perplexity: d.Perplexity, Bucket: d.Bucket, Quality: d.Quality, Meta: manifest.EncodeMeta(d.Meta)}
 	if !d.Date.IsZero() {
 		t := d.Date.UTC()
 		row.Date = &t
-	}
-	if row.Meta == nil {
-		row.Meta = map[string]string{}
 	}
 	return dw.write(row, int64(len(d.ID)+len(d.Text)+len(d.URL)+64), 0)
 }

@@ -86,7 +86,7 @@ func TestRoundTripParquetGo(t *testing.T) {
 	if docs[0].Date == nil || !docs[0].Date.Equal(time.Date(2023, 1, 2, 3, 4, 5, 0, time.UTC)) || docs[1].Date != nil {
 		t.Errorf("dates %v %v", docs[0].Date, docs[1].Date)
 	}
-	if docs[0].Meta["k"] != "v" || docs[2].Bucket != "head" || docs[2].Perplexity != 321.5 || docs[1].Text != "zweiter Text" {
+	if docs[0].Meta != `{"k":"v"}` || docs[2].Bucket != "head" || docs[2].Perplexity != 321.5 || docs[1].Text != "zweiter Text" {
 		t.Errorf("docs %+v", docs)
 	}
 	// Same rows, same bytes: the digest is a function of the content.

@@ -36,9 +36,14 @@ func Register(r *pipeline.Registry) {
 
 // Step sets Doc.Tokens. It is safe for concurrent use.
 type Step struct {
-	m    *tokenize.Model
-	info *manifest.Tokenizer
+	m     *tokenize.Model
+	info  *manifest.Tokenizer
+	model []byte
 }
+
+// ModelFile is the model file's bytes, which a build copies into its output
+// (manifest.TokenizerFile) so that the output folder is self-contained.
+func (s *Step) ModelFile() []byte { return s.model }
 
 // Info is the manifest's description of the step's model.
 func (s *Step) Info() *manifest.Tokenizer { return s.info }
@@ -51,8 +56,9 @@ func New(ref string, model []byte) (*Step, *manifest.Tokenizer, error) {
 		return nil, nil, fmt.Errorf("tokenizer %s: %w", ref, err)
 	}
 	sum := sha256.Sum256(model)
-	info := &manifest.Tokenizer{Path: ref, SHA256: hex.EncodeToString(sum[:]), VocabSize: m.VocabSize(), BOS: m.BOSID(), EOS: m.EOSID()}
-	return &Step{m: m, info: info}, info, nil
+	info := &manifest.Tokenizer{Path: ref, File: manifest.TokenizerFile, SHA256: hex.EncodeToString(sum[:]),
+		VocabSize: m.VocabSize(), BOS: m.BOSID(), EOS: m.EOSID()}
+	return &Step{m: m, info: info, model: model}, info, nil
 }
 
 // Name implements pipeline.Step.
