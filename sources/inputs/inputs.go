@@ -162,6 +162,7 @@ func readListing(ctx context.Context, fs pipeline.Files, u, baseURL string) ([]p
 		return nil, fmt.Errorf("listing %s: %w", u, err)
 	}
 	defer r.Close()
+	rooted := baseURL != ""
 	if baseURL == "" {
 		b, q := splitQuery(u)
 		baseURL = b[:strings.LastIndex(b, "/")+1] + q
@@ -176,7 +177,11 @@ func readListing(ctx context.Context, fs pipeline.Files, u, baseURL string) ([]p
 		}
 		v := line
 		if !strings.Contains(line, "://") && !strings.HasPrefix(line, "/") {
-			b, q := splitQuery(baseURL)
+			base := baseURL
+			if !rooted {
+				base = listingRoot(baseURL, line)
+			}
+			b, q := splitQuery(base)
 			v = strings.TrimRight(b, "/") + "/" + line + q
 		}
 		out = append(out, pipeline.Input{URL: v})
@@ -185,6 +190,25 @@ func readListing(ctx context.Context, fs pipeline.Files, u, baseURL string) ([]p
 		return nil, fmt.Errorf("listing %s: %w", u, err)
 	}
 	return out, nil
+}
+
+// listingRoot is the folder a listing's relative line is joined to when no
+// base_url is given. CommonCrawl's listings name paths from the root of the
+// crawl's host ("crawl-data/CC-MAIN-2023-06/segments/..." in
+// https://data.commoncrawl.org/crawl-data/CC-MAIN-2023-06/wet.paths.gz), and
+// mirrors keep that tree: when the listing's own folder contains the line's
+// first path segment, the line is relative to the folder above that
+// segment. Otherwise it is relative to the listing's folder.
+func listingRoot(folder, line string) string {
+	first, _, ok := strings.Cut(line, "/")
+	if !ok || first == "" || first == "." || first == ".." {
+		return folder
+	}
+	b, q := splitQuery(folder)
+	if i := strings.LastIndex(b, "/"+first+"/"); i >= 0 && !strings.HasSuffix(b[:i+1], "://") {
+		return b[:i+1] + q
+	}
+	return folder
 }
 
 // Name sets each input's Name: its path relative to the common folder of all

@@ -51,6 +51,10 @@ func TestResolve(t *testing.T) {
 		"crawl/b/1.warc.wet.gz": "xxx",
 		"crawl/b/notes.txt":     "not an input",
 		"wet.paths.gz":          gzipped("# listing\ncrawl/b/1.warc.wet.gz\n\ncrawl/a/2.warc.wet.gz\n"),
+		// CommonCrawl's layout: the listing inside the tree its lines name
+		// from the root.
+		"crawl-data/CC-MAIN-2023-06/wet.paths.gz":                 gzipped("crawl-data/CC-MAIN-2023-06/segments/1/wet/x.warc.wet.gz\n"),
+		"crawl-data/CC-MAIN-2023-06/segments/1/wet/x.warc.wet.gz": "x",
 	})
 	opt := Options{Patterns: []string{"*.warc.wet.gz"}, Suffixes: []string{".gz", ".wet", ".warc"}}
 	fs := pipeline.NewStores()
@@ -66,6 +70,9 @@ func TestResolve(t *testing.T) {
 		{"file", []string{dir + "/crawl/b/1.warc.wet.gz"}, "1"},
 		// A listing keeps its order; paths are relative to its folder.
 		{"listing", []string{dir + "/wet.paths.gz"}, "b/1 a/2"},
+		// CommonCrawl's listing names paths from the crawl's root, which
+		// holds the listing's folder.
+		{"rooted listing", []string{dir + "/crawl-data/CC-MAIN-2023-06/wet.paths.gz"}, "x"},
 		// The same file named twice is read once.
 		{"overlap", []string{dir + "/crawl/a", dir + "/crawl/a/1.warc.wet.gz"}, "1 2"},
 	}
@@ -80,7 +87,22 @@ func TestResolve(t *testing.T) {
 			}
 		})
 	}
-	ins, _ := Resolve(ctx, fs, []string{dir + "/crawl/b"}, opt)
+	ins, _ := Resolve(ctx, fs, []string{dir + "/crawl-data/CC-MAIN-2023-06/wet.paths.gz"}, opt)
+	if len(ins) != 1 || ins[0].URL != "file://"+dir+"/crawl-data/CC-MAIN-2023-06/segments/1/wet/x.warc.wet.gz" &&
+		ins[0].URL != dir+"/crawl-data/CC-MAIN-2023-06/segments/1/wet/x.warc.wet.gz" {
+		t.Fatalf("rooted listing: got %+v", ins)
+	}
+	for _, c := range [][3]string{
+		{"https://data.commoncrawl.org/crawl-data/CC-MAIN-2023-06/", "crawl-data/CC-MAIN-2023-06/segments/a.gz", "https://data.commoncrawl.org/"},
+		{"s3://commoncrawl/crawl-data/CC-MAIN-2023-06/?region=us-east-1", "crawl-data/x.gz", "s3://commoncrawl/?region=us-east-1"},
+		{"/data/cc/", "crawl-data/x.gz", "/data/cc/"},
+		{"https://host/crawl-data/", "x.gz", "https://host/crawl-data/"},
+	} {
+		if got := listingRoot(c[0], c[1]); got != c[2] {
+			t.Errorf("listingRoot(%q, %q) = %q, want %q", c[0], c[1], got, c[2])
+		}
+	}
+	ins, _ = Resolve(ctx, fs, []string{dir + "/crawl/b"}, opt)
 	if len(ins) != 1 || ins[0].Size != 3 || !strings.HasSuffix(ins[0].URL, "/crawl/b/1.warc.wet.gz") {
 		t.Fatalf("got %+v", ins)
 	}
