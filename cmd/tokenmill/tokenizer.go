@@ -36,18 +36,32 @@ func loadModelFlag(path string) (*tokenize.Model, error) {
 }
 
 func newTokenizerEncodeCmd() *cobra.Command {
-	var modelPath string
+	var modelPath, format string
 	var pieces, jsonIn, bos, eos bool
 	var threads int
 	cmd := &cobra.Command{
-		Use:   "encode",
-		Short: "Encode stdin, one document per line, to one JSON array of ids per line",
-		Long: `Encode reads UTF-8 text on stdin, one document per line, and writes one JSON
-array of ids per line, the ids spm_encode --output_format=id gives. A trailing
-CR is kept as part of the line, like spm_encode. With --json each line is a
-JSON string literal, so documents may hold newlines and NULs.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Use:   "encode [FILE...]",
+		Short: "Encode text, one document per line, to ids or pieces",
+		Long: `Encode reads UTF-8 text from the files named (or stdin), one document per
+line, and writes one line per document: by default a JSON array of the ids
+spm_encode --output_format=id gives (of the pieces with --pieces).
+--output-format id or piece prints them space-separated, exactly as
+spm_encode --output_format=id or piece does. A trailing CR is kept as part of
+the line, like spm_encode. With --json each input line is a JSON string
+literal, so documents may hold newlines and NULs.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch format {
+			case "json":
+			case "id", "piece":
+				if pieces {
+					return usageError{errors.New("--pieces goes with --output-format json; use --output-format piece")}
+				}
+				pieces = format == "piece"
+			default:
+				return usageError{fmt.Errorf("--output-format %q: want json, id or piece", format)}
+			}
+			plain := format != "json"
 			m, err := loadModelFlag(modelPath)
 			if err != nil {
 				return err
@@ -61,6 +75,12 @@ JSON string literal, so documents may hold newlines and NULs.`,
 			if threads <= 0 {
 				threads = runtime.GOMAXPROCS(0)
 			}
+			name := "stdin"
+			// open, sep and close frame one document's output.
+			open, sep, close := "[", ", ", "]\n"
+			if plain {
+				open, sep, close = "", " ", "\n"
+			}
 			// One encoder per goroutine, each with its own id buffer.
 			newEnc := func() lineFunc {
 				var scratch []int32
@@ -68,7 +88,7 @@ JSON string literal, so documents may hold newlines and NULs.`,
 					if jsonIn {
 						var s string
 						if err := json.Unmarshal(line, &s); err != nil {
-							return dst, fmt.Errorf("stdin line %d: --json: %w", lineNo, err)
+							return dst, fmt.Errorf("%s line %d: --json: %w", name, lineNo, err)
 						}
 						line = []byte(s)
 					}
@@ -82,14 +102,18 @@ JSON string literal, so documents may hold newlines and NULs.`,
 						if eos {
 							ps = append(ps, m.IDToPiece(m.EOSID()))
 						}
-						dst = append(dst, '[')
+						dst = append(dst, open...)
 						for i, p := range ps {
 							if i > 0 {
-								dst = append(dst, ", "...)
+								dst = append(dst, sep...)
 							}
-							dst = appendJSONString(dst, p)
+							if plain {
+								dst = append(dst, p...)
+							} else {
+								dst = appendJSONString(dst, p)
+							}
 						}
-						return append(dst, "]\n"...), nil
+						return append(dst, close...), nil
 					}
 					ids := scratch[:0]
 					if bos {
@@ -100,18 +124,33 @@ JSON string literal, so documents may hold newlines and NULs.`,
 					if eos {
 						ids = append(ids, m.EOSID())
 					}
-					dst = append(dst, '[')
+					dst = append(dst, open...)
 					for i, id := range ids {
 						if i > 0 {
-							dst = append(dst, ", "...)
+							dst = append(dst, sep...)
 						}
 						dst = strconv.AppendInt(dst, int64(id), 10)
 					}
-					return append(dst, "]\n"...), nil
+					return append(dst, close...), nil
 				}
 			}
 			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<20)
-			err = mapLines(cmd.InOrStdin(), out, threads, newEnc)
+			if len(args) == 0 {
+				err = mapLines(cmd.InOrStdin(), out, threads, newEnc)
+			}
+			for _, a := range args {
+				f, oerr := os.Open(a)
+				if oerr != nil {
+					err = oerr
+					break
+				}
+				name = a
+				err = mapLines(f, out, threads, newEnc)
+				f.Close()
+				if err != nil {
+					break
+				}
+			}
 			if ferr := out.Flush(); err == nil {
 				err = ferr
 			}
@@ -120,7 +159,8 @@ JSON string literal, so documents may hold newlines and NULs.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&modelPath, "model", "", "SentencePiece .model file (required)")
-	f.BoolVar(&pieces, "pieces", false, "write pieces instead of ids")
+	f.StringVar(&format, "output-format", "json", "json (arrays), id or piece (space-separated, as spm_encode)")
+	f.BoolVar(&pieces, "pieces", false, "write pieces instead of ids (JSON arrays)")
 	f.BoolVar(&jsonIn, "json", false, "read each line as a JSON string literal")
 	f.BoolVar(&bos, "bos", false, "prepend the BOS id")
 	f.BoolVar(&eos, "eos", false, "append the EOS id")

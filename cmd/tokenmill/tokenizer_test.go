@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -34,5 +37,45 @@ func TestTokenizerEncode(t *testing.T) {
 	back, err := runCLI(t, out, true, "tokenizer", "decode", "--model", bpe)
 	if err != nil || back != "Hello world 42\n" {
 		t.Errorf("decode: %q %v", back, err)
+	}
+}
+
+// TestTokenizerEncodeFiles encodes files named on the command line with
+// --output-format id and piece and compares with spm_encode's output on the
+// same files, byte for byte.
+func TestTokenizerEncodeFiles(t *testing.T) {
+	spm, err := exec.LookPath("spm_encode")
+	if err != nil {
+		t.Skip("SKIP: spm_encode is not installed (Debian: sentencepiece); scripts/test.sh installs it")
+	}
+	const bpe, uni = "../../tokenize/testdata/bpe8k.model", "../../tokenize/testdata/unigram8k.model"
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")
+	os.WriteFile(a, []byte("Hello world 42\n  two  leading spaces\n\nzero\u00a0width\u200b and 3.14159\n"), 0o644)
+	os.WriteFile(b, []byte("Jež šđ ŠĐ 1999\ttab\n日本語のテキスト\n"), 0o644)
+	for _, model := range []string{bpe, uni} {
+		for _, format := range []string{"id", "piece"} {
+			got, err := runCLI(t, "", true, "tokenizer", "encode", "--model", model, "--output-format", format, a, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []byte
+			for _, f := range []string{a, b} {
+				out, err := exec.Command(spm, "--model", model, "--output_format="+format, f).Output()
+				if err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, out...)
+			}
+			if got != string(want) {
+				t.Errorf("%s --output-format %s:\n got %q\nwant %q", filepath.Base(model), format, got, want)
+			}
+		}
+	}
+	if _, err := runCLI(t, "", true, "tokenizer", "encode", "--model", bpe, "--output-format", "yaml"); err == nil {
+		t.Error("--output-format yaml accepted")
+	}
+	if _, err := runCLI(t, "", true, "tokenizer", "encode", "--model", bpe, filepath.Join(dir, "missing.txt")); err == nil {
+		t.Error("a missing file accepted")
 	}
 }
