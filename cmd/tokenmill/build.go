@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -73,7 +72,10 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	storage.RegisterEmbedded("sample", recipes.Sample())
-	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log, err := newLogger(cmd, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
 	rec, err := loadRecipe(f.recipe, reg)
 	if err != nil {
 		return err

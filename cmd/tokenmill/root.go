@@ -31,6 +31,7 @@ func newRootCmd() *cobra.Command {
 	}
 	root.SetVersionTemplate("tokenmill {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	addLogFlags(root)
 	// One line per subcommand; each lives in its own file.
 	root.AddCommand(
 		// subcommands, one per line
