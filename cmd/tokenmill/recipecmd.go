@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/tokenmill/tokenmill/pipeline/catalog"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -94,6 +95,9 @@ func checkRecipeFiles(ctx context.Context, r *pipeline.Recipe, reg *pipeline.Reg
 	}
 	var problems []string
 	check := func(line int, what, ref string) {
+		if catalog.IsName(ref) {
+			return // a catalogue model, fetched by the build
+		}
 		if !strings.Contains(ref, "://") && !filepath.IsAbs(ref) {
 			ref = filepath.Join(dir, ref)
 		}

@@ -39,6 +39,20 @@ sources:
 	if err == nil || !strings.Contains(err.Error(), "tokenizer.model") || !strings.Contains(err.Error(), "missing.model") {
 		t.Fatalf("got %v", err)
 	}
+	// A step's model file that is not there is named with its step and line;
+	// a catalogue name is not a file (the build fetches it).
+	os.WriteFile(path, []byte(`sources:
+  - name: cc
+    format: commoncrawl
+    inputs: [x]
+    steps:
+      - wikiref: {model: classifier.bin}
+      - fasttext_langid: {model: lid176}
+`), 0o644)
+	_, err = runCLI(t, "", true, "recipe", "check", path)
+	if err == nil || !strings.Contains(err.Error(), "r.yaml:6: sources.cc.wikiref.model") || strings.Contains(err.Error(), "lid176") {
+		t.Fatalf("got %v", err)
+	}
 	if out, err := runCLI(t, "", true, "recipe", "check"); err != nil || !strings.Contains(out, "ok") {
 		t.Fatalf("embedded recipe: %v %s", err, out)
 	}

@@ -17,7 +17,7 @@ var Spec = pipeline.Spec{
 	Name: "tokenize",
 	Doc:  "Encode the text with a SentencePiece model (sets the document's tokens; never drops).",
 	Fields: []pipeline.Field{
-		{Name: "model", Type: pipeline.TypeString, Doc: "SentencePiece model: a path relative to the recipe or a URL"},
+		{Name: "model", Type: pipeline.TypeString, File: true, Doc: "SentencePiece model: a path relative to the recipe or a URL"},
 	},
 }
 

@@ -17,7 +17,7 @@ var FastTextLangIDSpec = pipeline.Spec{
 		"score rounded to two decimals as CCNet stores it; drops documents under threshold (langid:score<T) " +
 		"and, when keep is not empty, other languages (langid:lang=xx).",
 	Fields: []pipeline.Field{
-		{Name: "model", Type: pipeline.TypeString, Doc: "fastText language-ID model"},
+		{Name: "model", Type: pipeline.TypeString, File: true, Doc: "fastText language-ID model"},
 		{Name: "keep", Type: pipeline.TypeStrings, Default: []string{}, Doc: "language codes to keep; empty keeps all"},
 		{Name: "threshold", Type: pipeline.TypeFloat, Default: 0.5, Min: pipeline.Bound(0), Max: pipeline.Bound(1),
 			Doc: "minimum rounded score (CCNet: 0.5)"},

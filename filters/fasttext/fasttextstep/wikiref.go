@@ -15,7 +15,7 @@ var WikirefSpec = pipeline.Spec{
 	Name: "wikiref",
 	Doc:  "Linear (fastText) classifier of Wikipedia-reference-like pages: sets quality = p(label) on the text with lines joined by spaces, drops documents under threshold.",
 	Fields: []pipeline.Field{
-		{Name: "model", Type: pipeline.TypeString, Doc: "fastText supervised model (.bin or .ftz)"},
+		{Name: "model", Type: pipeline.TypeString, File: true, Doc: "fastText supervised model (.bin or .ftz)"},
 		{Name: "label", Type: pipeline.TypeString, Default: "__label__wiki", Doc: "the positive label"},
 		{Name: "threshold", Type: pipeline.TypeFloat, Default: 0.25, Min: pipeline.Bound(0), Max: pipeline.Bound(1),
 			Doc: "minimum p(label) (LLaMA/RedPajama: 0.25)"},
