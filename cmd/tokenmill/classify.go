@@ -19,7 +19,7 @@ func newClassifyCmd() *cobra.Command {
 		Use:   "classify",
 		Short: "Train and apply fastText-compatible linear classifiers (the Wikipedia-reference filter)",
 	}
-	cmd.AddCommand(newClassifyPredictCmd(), newClassifyTrainCmd(), newClassifyTestCmd())
+	cmd.AddCommand(newClassifyPredictCmd(), newClassifyTrainCmd(), newClassifyTestCmd(), newClassifyBuildWikirefCmd())
 	return cmd
 }
 

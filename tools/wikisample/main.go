@@ -243,7 +243,7 @@ func main() {
 		log.Fatal("usage: wikisample -sample DIR -testdata DIR")
 	}
 	if d := *sampleDir; d != "" {
-		multistream(filepath.Join(d, "enwiki-20230601-pages-articles-multistream.xml.bz2"), enwiki, "0.11", enPages(), 4, 0)
+		multistream(filepath.Join(d, "enwiki-20230601-pages-articles-multistream.xml.bz2"), enwiki, "0.11", append(enPages(), citedPage()), 4, 0)
 		single(filepath.Join(d, "dewiki-20230601-pages-articles.xml.bz2"), dewiki, "0.10", dePages(), 80, false)
 	}
 	if d := *testdataDir; d != "" {
