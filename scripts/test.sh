@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs tokenmill's whole test suite on a fresh machine: installs what the tests
 # need (Debian's SentencePiece, fastText and PyTorch as reference peers, node
-# and npm for DuckDB; the
+# and npm for DuckDB, chromium for the report's browser test; the
 # versitygw S3-compatible server and the fake-gcs-server GCS emulator, built from
 # the Go module proxy into .tools/bin; DuckDB from npm into .tools/duckdb),
 # then vets and tests every package. Each install step is skipped when its
@@ -17,6 +17,7 @@ command -v fasttext >/dev/null 2>&1 || need_apt+=(fasttext)
 /usr/bin/python3 -c 'import sentencepiece' >/dev/null 2>&1 || need_apt+=(python3-sentencepiece)
 /usr/bin/python3 -c 'import numpy, torch' >/dev/null 2>&1 || need_apt+=(python3-numpy python3-torch)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing Debian packages: ${need_apt[*]}"

@@ -45,6 +45,7 @@ func newRootCmd() *cobra.Command {
 		newSampleCmd(),
 		newLangidCmd(),
 		newModelsCmd(),
+		newReportCmd(),
 	)
 	return root
 }
