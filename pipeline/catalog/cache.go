@@ -165,14 +165,22 @@ func (c *Cache) Fetch(ctx context.Context, e Entry) (*Resolved, error) {
 	return res, nil
 }
 
-// Resolve returns the cached entry for a recipe reference, fetching it when
-// it is not there yet.
-func (c *Cache) Resolve(ctx context.Context, name string) (*Resolved, error) {
-	e, ok := Lookup(name)
+// Resolve fetches what a recipe reference (ParseRef) names when it is not
+// in the cache yet, and returns the entry and the local path the reference
+// stands for.
+func (c *Cache) Resolve(ctx context.Context, ref string) (*Resolved, error) {
+	e, file, ok := ParseRef(ref)
 	if !ok {
-		return nil, fmt.Errorf("catalog: no model named %q (tokenmill models list)", name)
+		return nil, fmt.Errorf("catalog: no model named %q (tokenmill models list)", ref)
 	}
-	return c.Fetch(ctx, e)
+	res, err := c.Fetch(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	if file != "" {
+		res.Path = filepath.Join(e.Dir(c.Dir), file)
+	}
+	return res, nil
 }
 
 // errRetry marks a failed attempt that a later one may finish.

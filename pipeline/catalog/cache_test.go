@@ -192,7 +192,12 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("%s is not a catalogue name", n)
 		}
 	}
-	for _, n := range []string{"ccnet:sv", "en.arpa.bin", "models/lid176", "embed://sample/lm.arpa.gz"} {
+	for _, n := range []string{"ccnet:en/en.sp.model", "ccnet:en/en.arpa.bin", "lid176/lid.176.bin"} {
+		if !IsName(n) {
+			t.Errorf("%s is not a catalogue reference", n)
+		}
+	}
+	for _, n := range []string{"ccnet:sv", "en.arpa.bin", "models/lid176", "embed://sample/lm.arpa.gz", "ccnet:en/de.sp.model", "lid176/x"} {
 		if IsName(n) {
 			t.Errorf("%s taken for a catalogue name", n)
 		}

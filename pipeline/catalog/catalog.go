@@ -106,14 +106,33 @@ func Lookup(name string) (Entry, bool) {
 }
 
 // IsName reports whether a model reference in a recipe names a catalogue
-// entry rather than a path or URL: paths and URLs hold a '/' or a '.',
-// catalogue names never do.
+// entry (ParseRef) rather than a path or URL.
 func IsName(ref string) bool {
-	if strings.ContainsAny(ref, "/.\\") {
-		return false
-	}
-	_, ok := Lookup(ref)
+	_, _, ok := ParseRef(ref)
 	return ok
+}
+
+// ParseRef reads a recipe's reference to a catalogue model: NAME (the
+// entry: its file, or its folder when it has several) or NAME/FILE (one
+// file of the entry, e.g. ccnet:en/en.sp.model). A reference with a URL
+// scheme, or whose first segment names no entry, is not one.
+func ParseRef(ref string) (e Entry, file string, ok bool) {
+	if strings.Contains(ref, "://") {
+		return Entry{}, "", false
+	}
+	name, file, _ := strings.Cut(ref, "/")
+	if e, ok = Lookup(name); !ok {
+		return Entry{}, "", false
+	}
+	if file == "" {
+		return e, "", true
+	}
+	for _, f := range e.Files {
+		if f.Name == file {
+			return e, file, true
+		}
+	}
+	return Entry{}, "", false
 }
 
 // Dir is the folder of an entry in the cache.
