@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,6 +41,8 @@ func writeTrainCorpus(t *testing.T) string {
 		if err := w.Close(); err != nil {
 			t.Fatal(err)
 		}
+		sum := sha256.Sum256(buf.Bytes())
+		sh.SHA256, sh.Bytes = hex.EncodeToString(sum[:]), int64(buf.Len())
 		os.MkdirAll(filepath.Join(dir, "tokens", name), 0o755)
 		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(sh.Path)), buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)

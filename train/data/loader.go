@@ -68,6 +68,10 @@ func open(ctx context.Context, manifestURL string, cfg Config, wrap func(string,
 		return nil, fmt.Errorf("data: %w", err)
 	}
 	m, err := manifest.Parse(raw)
+	if err == nil {
+		// Before anything is sized by the manifest's numbers.
+		err = m.Validate()
+	}
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("data: %s: %w", manifestURL, err)
@@ -108,7 +112,7 @@ func (l *Loader) index(ctx context.Context) error {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			sh := l.plan.Sources[jb.src].shards[jb.shard]
-			tables[jb.src][jb.shard], errs[k] = l.rd.index(ctx, jb.shard, sh)
+			tables[jb.src][jb.shard], errs[k] = l.rd.index(ctx, jb.shard, sh, !l.cfg.SkipSHA256)
 		}()
 	}
 	wg.Wait()
