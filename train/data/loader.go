@@ -56,15 +56,23 @@ func Open(ctx context.Context, manifestURL string, cfg Config) (*Loader, error) 
 	return open(ctx, manifestURL, cfg, nil)
 }
 
-func open(ctx context.Context, manifestURL string, cfg Config, wrap func(string, storage.ReaderAt) storage.ReaderAt) (*Loader, error) {
+// ReadManifest reads, parses and validates the manifest at manifestURL (see
+// [manifest.Manifest.Validate]), as Open does first. A caller that sizes
+// something by the manifest (a model by its vocabulary) can check it before
+// Open reads the shards.
+func ReadManifest(ctx context.Context, manifestURL string) (*manifest.Manifest, error) {
 	dir, name := storage.SplitURL(manifestURL)
 	store, err := storage.Open(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("data: %w", err)
 	}
+	defer store.Close()
+	return readManifest(ctx, store, name)
+}
+
+func readManifest(ctx context.Context, store *storage.Store, name string) (*manifest.Manifest, error) {
 	raw, err := store.ReadFile(ctx, name)
 	if err != nil {
-		store.Close()
 		return nil, fmt.Errorf("data: %w", err)
 	}
 	m, err := manifest.Parse(raw)
@@ -73,8 +81,21 @@ func open(ctx context.Context, manifestURL string, cfg Config, wrap func(string,
 		err = m.Validate()
 	}
 	if err != nil {
+		return nil, fmt.Errorf("data: %s: %w", store.URL(name), err)
+	}
+	return m, nil
+}
+
+func open(ctx context.Context, manifestURL string, cfg Config, wrap func(string, storage.ReaderAt) storage.ReaderAt) (*Loader, error) {
+	dir, name := storage.SplitURL(manifestURL)
+	store, err := storage.Open(ctx, dir)
+	if err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	m, err := readManifest(ctx, store, name)
+	if err != nil {
 		store.Close()
-		return nil, fmt.Errorf("data: %s: %w", manifestURL, err)
+		return nil, err
 	}
 	cfg = cfg.withDefaults()
 	plan, err := NewPlan(m, cfg)

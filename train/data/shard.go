@@ -77,8 +77,7 @@ func (r *shardReader) open(ctx context.Context, sh manifest.Shard) (*shardFile, 
 	}
 	if ra.Size() != sh.Bytes {
 		ra.Close()
-		return nil, fmt.Errorf("data: shard %s: %w: the file has %d bytes, the manifest says %d",
-			r.store.URL(key), ErrCorrupt, ra.Size(), sh.Bytes)
+		return nil, mismatchf("data: shard %s: the file has %d bytes, the manifest says %d", r.store.URL(key), ra.Size(), sh.Bytes)
 	}
 	var base storage.ReaderAt = ra
 	if r.wrap != nil {
@@ -250,17 +249,31 @@ func (r *shardReader) readRowGroup(ctx context.Context, sh manifest.Shard, g row
 	return docs, nil
 }
 
-// verify reads the whole shard sequentially and compares its size and
-// SHA-256 with the manifest's. It is done up front, once per shard at Open,
-// not while training reads: the loader reads only two columns of a shard,
-// row group by row group in shuffled order, and a short run may never read
-// some row groups, so no digest could be completed from its own reads. A
-// sequential read costs one request per shard and runs at disk or network
-// speed (SHA-256 itself hashes over 1 GB/s per core with the CPU's SHA
-// instructions); for corpora where even that is too slow, Config.SkipSHA256
-// leaves only the size check.
+// verify checks the shard's size and SHA-256 with [VerifyShard], counting
+// the bytes it reads in the loader's stats.
+//
+// It is done up front, once per shard at Open, not while training reads: the
+// loader reads only two columns of a shard, row group by row group in
+// shuffled order, and a short run may never read some row groups, so no
+// digest could be completed from its own reads. A sequential read costs one
+// request per shard and runs at disk or network speed (SHA-256 itself hashes
+// over 1 GB/s per core with the CPU's SHA instructions); for corpora where
+// even that is too slow, Config.SkipSHA256 leaves only the size check.
 func (r *shardReader) verify(ctx context.Context, sh manifest.Shard) error {
-	rc, err := r.store.NewReader(ctx, sh.Path)
+	return verifyShard(ctx, r.store, sh, &r.hashed)
+}
+
+// VerifyShard reads the shard sh of the build whose manifest is in store's
+// folder, in one sequential pass, and checks its size and SHA-256 against
+// the manifest's entry. A mismatch is an [ErrCorrupt] that names the file's
+// URL, the expected value and the actual one; a file that cannot be read
+// gives the storage error (fs.ErrNotExist for a missing local file).
+func VerifyShard(ctx context.Context, store *storage.Store, sh manifest.Shard) error {
+	return verifyShard(ctx, store, sh, nil)
+}
+
+func verifyShard(ctx context.Context, store *storage.Store, sh manifest.Shard, count *atomic.Int64) error {
+	rc, err := store.NewReader(ctx, sh.Path)
 	if err != nil {
 		return fmt.Errorf("data: %w", err)
 	}
@@ -275,12 +288,14 @@ func (r *shardReader) verify(ctx context.Context, sh manifest.Shard) error {
 		k, err := rc.Read(buf)
 		h.Write(buf[:k])
 		n += int64(k)
-		r.hashed.Add(int64(k))
+		if count != nil {
+			count.Add(int64(k))
+		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("data: shard %s: read: %w", r.store.URL(sh.Path), err)
+			return fmt.Errorf("data: shard %s: read: %w", store.URL(sh.Path), err)
 		}
 		if n > sh.Bytes {
 			// Longer than the manifest says: no need to read the rest.
@@ -292,15 +307,25 @@ func (r *shardReader) verify(ctx context.Context, sh manifest.Shard) error {
 		if n > sh.Bytes {
 			what = fmt.Sprintf("more than %d", sh.Bytes)
 		}
-		return fmt.Errorf("data: shard %s: %w: the file has %s bytes, the manifest says %d",
-			r.store.URL(sh.Path), ErrCorrupt, what, sh.Bytes)
+		return mismatchf("data: shard %s: the file has %s bytes, the manifest says %d", store.URL(sh.Path), what, sh.Bytes)
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != sh.SHA256 {
-		return fmt.Errorf("data: shard %s: %w: sha256 is %s, the manifest says %s",
-			r.store.URL(sh.Path), ErrCorrupt, got, sh.SHA256)
+		return mismatchf("data: shard %s: sha256 is %s, the manifest says %s", store.URL(sh.Path), got, sh.SHA256)
 	}
 	return nil
 }
+
+// mismatchError is a shard whose size or digest is not its manifest entry's.
+// It is an ErrCorrupt (errors.Is) without repeating that error's text, so
+// that the message reads the same for token and text shards.
+type mismatchError struct{ msg string }
+
+func mismatchf(format string, args ...any) error {
+	return &mismatchError{fmt.Sprintf(format, args...)}
+}
+
+func (e *mismatchError) Error() string        { return e.msg }
+func (e *mismatchError) Is(target error) bool { return target == ErrCorrupt }
 
 // spanReaderAt serves reads inside prefetched byte ranges from memory and
 // passes the others (the footer) to the shard.
