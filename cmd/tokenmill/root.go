@@ -41,6 +41,7 @@ func newRootCmd() *cobra.Command {
 		newTokenizerCmd(),
 		newClassifyCmd(),
 		newTrainCmd(),
+		newExportCmd(),
 		newSampleCmd(),
 		newLangidCmd(),
 	)

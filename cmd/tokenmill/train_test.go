@@ -371,3 +371,36 @@ func TestTrainCleansStaleTemps(t *testing.T) {
 		}
 	}
 }
+
+// TestExportCmd: the sample build exported both ways; the files' layouts
+// are tested in train/export, this checks the command's flags and report.
+func TestExportCmd(t *testing.T) {
+	out := buildSample(t)
+	dir := t.TempDir()
+	rep, err := runCLI(t, "", true, "export", "--format", "megatron", "--data", out, "--out", dir)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, rep)
+	}
+	prefix := filepath.Join(dir, "wikipedia")
+	for _, want := range []string{
+		fmt.Sprintf("wikipedia                 7 docs           2247 tokens (EOS included)  %s.bin %s.idx\n", prefix, prefix),
+		fmt.Sprintf("megatron: --data-path 0.045 %s\n", prefix),
+	} {
+		if !strings.Contains(rep, want) {
+			t.Errorf("report lacks %q:\n%s", want, rep)
+		}
+	}
+	bin, _ := os.ReadFile(prefix + ".bin")
+	if len(bin) != 2*2247 {
+		t.Errorf(".bin is %d bytes, want 2247 uint16 tokens", len(bin))
+	}
+	rep, err = runCLI(t, "", true, "export", "--format", "npy", "--data", filepath.Join(out, "manifest.json"), "--out", dir, "--source", "wikipedia")
+	if err != nil || !strings.Contains(rep, filepath.Join(dir, "wikipedia/dewiki-20230601-pages-articles.npy")) {
+		t.Errorf("%v\n%s", err, rep)
+	}
+	for _, tc := range [][]string{{"--format", "arrow", "--data", out, "--out", dir}, {"--format", "npy", "--out", dir}} {
+		if _, err := runCLI(t, "", true, append([]string{"export"}, tc...)...); err == nil || exitCode(err) != 2 {
+			t.Errorf("export %q: %v, want a usage error", tc, err)
+		}
+	}
+}
