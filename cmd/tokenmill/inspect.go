@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/spf13/cobra"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/pipeline/manifest"
@@ -153,6 +154,9 @@ func verifyShards(ctx context.Context, store *storage.Store, m *manifest.Manifes
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			errs[i] = data.VerifyShard(ctx, store, sh)
+			if errs[i] == nil && sh.Kind == manifest.KindTokens && m.Tokenizer != nil && m.Tokenizer.SHA256 != "" {
+				errs[i] = checkShardTokenizer(ctx, store, sh, m.Tokenizer.SHA256)
+			}
 		}()
 	}
 	wg.Wait()
@@ -185,4 +189,23 @@ func unlistedShards(ctx context.Context, store *storage.Store, m *manifest.Manif
 		}
 	}
 	return out
+}
+
+// checkShardTokenizer compares the tokenizer digest in a token shard's
+// footer with the manifest's: shards of different tokenizers must not be
+// listed together.
+func checkShardTokenizer(ctx context.Context, store *storage.Store, sh manifest.Shard, want string) error {
+	ra, err := store.NewReaderAt(ctx, sh.Path)
+	if err != nil {
+		return err
+	}
+	defer ra.Close()
+	f, err := parquet.OpenFile(ra, ra.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	if err != nil {
+		return fmt.Errorf("shard %s: %w: %w", store.URL(sh.Path), data.ErrCorrupt, err)
+	}
+	if got, ok := f.Lookup(manifest.MetaTokenizerSHA256); ok && got != want {
+		return fmt.Errorf("shard %s: %w: made by tokenizer %s, the manifest's is %s", store.URL(sh.Path), data.ErrCorrupt, got, want)
+	}
+	return nil
 }

@@ -404,3 +404,28 @@ func TestExportCmd(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainRefusesOtherTokenizer: a manifest whose tokenizer is not the one
+// its token shards' footers name (shards of two builds listed together) is
+// refused by train and reported by inspect.
+func TestTrainRefusesOtherTokenizer(t *testing.T) {
+	out := buildSample(t)
+	p := filepath.Join(out, "manifest.json")
+	m, err := manifest.Parse(mustRead(t, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := m.Tokenizer.SHA256
+	m.Tokenizer.SHA256 = strings.Repeat("ab", 32)
+	b, _ := m.Marshal()
+	os.WriteFile(p, b, 0o644)
+	want := "made by tokenizer " + real + ", the manifest's is " + m.Tokenizer.SHA256
+	_, err = runTrainCmd(t, append(sampleTrainArgs, "--data", out, "--out", t.TempDir())...)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("train: %v, want %q", err, want)
+	}
+	rep, err := runCLI(t, "", true, "inspect", out)
+	if err == nil || !strings.Contains(rep, want) || !strings.Contains(rep, "2 of 4 shards do not match the manifest") {
+		t.Errorf("inspect: %v\n%s", err, rep)
+	}
+}

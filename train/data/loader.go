@@ -104,7 +104,7 @@ func open(ctx context.Context, manifestURL string, cfg Config, wrap func(string,
 		return nil, err
 	}
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	l := &Loader{cfg: cfg, plan: plan, store: store, rd: &shardReader{store: store, wrap: wrap}, ctx: lctx, cancel: cancel}
+	l := &Loader{cfg: cfg, plan: plan, store: store, rd: &shardReader{store: store, wrap: wrap, tokenizerSHA256: m.Tokenizer.SHA256}, ctx: lctx, cancel: cancel}
 	if err := l.index(ctx); err != nil {
 		l.Close()
 		return nil, err

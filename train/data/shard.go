@@ -47,6 +47,9 @@ type shardReader struct {
 	wrap                        func(key string, r storage.ReaderAt) storage.ReaderAt
 	calls, bytes, rowGroupsRead atomic.Int64
 	hashed                      atomic.Int64
+	// tokenizerSHA256 is the manifest's tokenizer digest; a shard whose
+	// footer names another tokenizer is refused.
+	tokenizerSHA256 string
 }
 
 func (r *shardReader) stats() Stats {
@@ -182,6 +185,12 @@ func (r *shardReader) index(ctx context.Context, shardIdx int, sh manifest.Shard
 		return nil, err
 	}
 	defer sf.Close()
+	// Shards of builds with different tokenizers must not be mixed: the
+	// footer says which tokenizer made each shard (manifest.MetaTokenizerSHA256).
+	if got, ok := sf.f.Lookup(manifest.MetaTokenizerSHA256); ok && r.tokenizerSHA256 != "" && got != r.tokenizerSHA256 {
+		return nil, fmt.Errorf("data: shard %s: %w: made by tokenizer %s, the manifest's is %s",
+			r.store.URL(sh.Path), ErrCorrupt, got, r.tokenizerSHA256)
+	}
 	var out []rowGroup
 	var rows, tokens int64
 	var lens []int32
