@@ -81,3 +81,29 @@ func TestValidateBounded(t *testing.T) {
 		t.Errorf("err %v", err)
 	}
 }
+
+// FuzzValidate: any input parses or fails without panic, and a manifest
+// that validates still validates after its canonical re-encoding (Normalize
+// recomputes totals and sorts, which must not break any check).
+func FuzzValidate(f *testing.F) {
+	b, _ := validManifest().Marshal()
+	f.Add(b)
+	f.Add([]byte(`{"format":1,"version":1,"recipe_sha256":"","tokenizer":{"path":"t","sha256":"","vocab_size":100000000,"bos_id":1,"eos_id":2},"sources":[],"totals":{"docs":0,"tokens":0,"bytes":0,"shards":0}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Parse(data)
+		if err != nil || m.Validate() != nil {
+			return
+		}
+		again, err := m.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m2, err := Parse(again)
+		if err != nil {
+			t.Fatalf("re-encoded manifest does not parse: %v", err)
+		}
+		if err := m2.Validate(); err != nil {
+			t.Fatalf("re-encoded manifest does not validate: %v", err)
+		}
+	})
+}
