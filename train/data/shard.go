@@ -383,3 +383,30 @@ func (s *spanReaderAt) load(off, n int64) error {
 
 // reset drops the prefetched ranges, so index keeps one chunk at a time.
 func (s *spanReaderAt) reset() { s.spans = nil }
+
+// ReadShardDocs reads every document of the token shard sh (in store's
+// folder) in row order, one row group at a time, reading only the n_tokens
+// and tokens columns, and calls fn with each row group's documents. The
+// documents are subslices of one array that fn may keep. The shard's size,
+// row and token counts are checked against sh (its SHA-256 is not: see
+// VerifyShard). Exporters use it to stream a shard at column speed.
+func ReadShardDocs(ctx context.Context, store *storage.Store, sh manifest.Shard, fn func(docs [][]int32) error) error {
+	r := &shardReader{store: store}
+	groups, err := r.index(ctx, 0, sh, false)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		docs, err := r.readRowGroup(ctx, sh, g)
+		if err != nil {
+			return err
+		}
+		if err := fn(docs); err != nil {
+			return err
+		}
+	}
+	return nil
+}

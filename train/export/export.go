@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -136,9 +135,16 @@ func exportMegatron(ctx context.Context, store *storage.Store, s *manifest.Sourc
 	}
 	defer w.Abort()
 	for _, sh := range s.TokenShards() {
-		err := eachDoc(ctx, store, sh, func(_ int64, row *manifest.TokenRow) error {
-			res.Tokens += int64(len(row.Tokens)) + 1
-			return w.Add(row.Tokens)
+		var row int64
+		err := data.ReadShardDocs(ctx, store, sh, func(docs [][]int32) error {
+			for _, d := range docs {
+				res.Tokens += int64(len(d)) + 1
+				if err := w.Add(d); err != nil {
+					return fmt.Errorf("shard %s row %d: %w", store.URL(sh.Path), row, err)
+				}
+				row++
+			}
+			return nil
 		})
 		if err != nil {
 			return err
@@ -167,11 +173,7 @@ func exportNpy(ctx context.Context, store *storage.Store, s *manifest.Source, ou
 		if err != nil {
 			return err
 		}
-		err = eachDoc(ctx, store, sh, func(loc int64, row *manifest.TokenRow) error {
-			res.Docs++
-			res.Tokens += int64(len(row.Tokens)) + 1
-			return w.Add(row.ID, sh.Path, loc, row.Tokens)
-		})
+		err = exportNpyShard(ctx, store, sh, w, res)
 		if err == nil {
 			err = w.Close()
 		}
@@ -184,51 +186,47 @@ func exportNpy(ctx context.Context, store *storage.Store, s *manifest.Source, ou
 	return nil
 }
 
-// eachDoc reads a token shard row by row, a batch at a time, and checks
-// its counts against the manifest entry.
-func eachDoc(ctx context.Context, store *storage.Store, sh manifest.Shard, fn func(row int64, r *manifest.TokenRow) error) error {
+// idRow projects a token shard on its id column.
+type idRow struct {
+	ID string `parquet:"id"`
+}
+
+// exportNpyShard streams one shard's tokens column-wise and its ids beside
+// them, both in row order.
+func exportNpyShard(ctx context.Context, store *storage.Store, sh manifest.Shard, w *NpyWriter, res *Result) error {
 	ra, err := store.NewReaderAt(ctx, sh.Path)
 	if err != nil {
 		return err
 	}
 	defer ra.Close()
-	if ra.Size() != sh.Bytes {
-		return fmt.Errorf("shard %s: the file has %d bytes, the manifest says %d", store.URL(sh.Path), ra.Size(), sh.Bytes)
-	}
-	f, err := parquet.OpenFile(ra, ra.Size())
+	f, err := parquet.OpenFile(ra, ra.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return fmt.Errorf("shard %s: %w", store.URL(sh.Path), err)
 	}
-	r := parquet.NewGenericReader[manifest.TokenRow](f)
-	defer r.Close()
-	rows := make([]manifest.TokenRow, 256)
-	var n, tokens int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
+	ids := parquet.NewGenericReader[idRow](f)
+	defer ids.Close()
+	var loc int64
+	var batch []idRow
+	return data.ReadShardDocs(ctx, store, sh, func(docs [][]int32) error {
+		if cap(batch) < len(docs) {
+			batch = make([]idRow, len(docs))
 		}
-		k, err := r.Read(rows)
-		for i := range rows[:k] {
-			row := &rows[i]
-			if int(row.NTokens) != len(row.Tokens) {
-				return fmt.Errorf("shard %s row %d: n_tokens %d, %d tokens", store.URL(sh.Path), n, row.NTokens, len(row.Tokens))
+		batch = batch[:len(docs)]
+		for n := 0; n < len(batch); {
+			k, err := ids.Read(batch[n:])
+			n += k
+			if n < len(batch) && (err != nil || k == 0) {
+				return fmt.Errorf("shard %s: ids of rows %d-%d: %d read: %v", store.URL(sh.Path), loc, loc+int64(len(docs)), n, err)
 			}
-			if err := fn(n, row); err != nil {
-				return fmt.Errorf("shard %s row %d: %w", store.URL(sh.Path), n, err)
+		}
+		for i, d := range docs {
+			res.Docs++
+			res.Tokens += int64(len(d)) + 1
+			if err := w.Add(batch[i].ID, sh.Path, loc, d); err != nil {
+				return fmt.Errorf("shard %s row %d: %w", store.URL(sh.Path), loc, err)
 			}
-			tokens += int64(len(row.Tokens))
-			n++
+			loc++
 		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("shard %s row %d: %w", store.URL(sh.Path), n, err)
-		}
-	}
-	if n != sh.Rows || tokens != sh.Tokens {
-		return fmt.Errorf("shard %s: the manifest says %d rows and %d tokens, the file holds %d and %d",
-			store.URL(sh.Path), sh.Rows, sh.Tokens, n, tokens)
-	}
-	return nil
+		return nil
+	})
 }

@@ -234,7 +234,7 @@ func TestSampleRoundTrip(t *testing.T) {
 
 // writeShards writes one source's token shard with the given documents and
 // a manifest with the given vocabulary, and returns the manifest's path.
-func writeShards(t *testing.T, vocab int, eos int32, docs [][]int32) string {
+func writeShards(t testing.TB, vocab int, eos int32, docs [][]int32) string {
 	t.Helper()
 	dir := t.TempDir()
 	var buf bytes.Buffer

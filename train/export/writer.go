@@ -106,7 +106,7 @@ func (w *MegatronWriter) Add(tokens []int32) error {
 		return fmt.Errorf("export: %s: a document of %d tokens does not fit Megatron's int32 lengths", w.prefix, len(tokens))
 	}
 	if err := w.toks.write(tokens); err != nil {
-		return fmt.Errorf("%w (document %d of %s)", err, w.n, w.prefix)
+		return err
 	}
 	if err := w.toks.write([]int32{w.eos}); err != nil {
 		return err
@@ -242,7 +242,7 @@ func NewNpy(base string, vocab int, eos int32) (*NpyWriter, error) {
 // Add appends one document (its tokens, then EOS) and its metadata row.
 func (w *NpyWriter) Add(id, src string, loc int64, tokens []int32) error {
 	if err := w.toks.write(tokens); err != nil {
-		return fmt.Errorf("%w (document %s of %s)", err, id, src)
+		return err
 	}
 	if err := w.toks.write([]int32{w.eos}); err != nil {
 		return err
