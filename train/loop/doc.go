@@ -18,7 +18,9 @@
 // flock on Out/ckpt.bin.lock, so that two trainers never write one
 // checkpoint, and, as the folder's sole writer, removes the temporary files
 // (".ckpt.bin.tmp-*", atomicfile's names) a trainer killed while saving
-// left; nothing else in Out is touched.
+// left; nothing else in Out is touched. On a file system without flock it
+// goes on unlocked, says so, and removes only temporary files last written
+// before the run started.
 //
 // It is a package of its own, not part of train, because it reads build
 // outputs (pipeline/manifest, pipeline/storage through train/data) while

@@ -2,9 +2,6 @@
 
 package loop
 
-// lockOut is a no-op where flock is not available: nothing keeps two
-// trainers from sharing --out there, and removeStale leaves temporary files
-// alone.
-func lockOut(string) (func(), error) { return func() {}, nil }
-
-func removeStale(string) (int, error) { return 0, nil }
+// lockOut cannot lock where flock is not available: it reports locked
+// false, and Run then removes only temporary files older than itself.
+func lockOut(string) (func(), bool, error) { return func() {}, false, nil }

@@ -132,6 +132,7 @@ type checkpointExtra struct {
 // and at the end; with Resume it continues from that checkpoint and reads the
 // same batches an uninterrupted run would have.
 func Run(ctx context.Context, out io.Writer, f Options) error {
+	started := time.Now()
 	if err := f.check(); err != nil {
 		return &OptionError{err}
 	}
@@ -186,12 +187,17 @@ func Run(ctx context.Context, out io.Writer, f Options) error {
 		return fmt.Errorf("train: --out: %w", err)
 	}
 	ckpt := filepath.Join(f.Out, "ckpt.bin")
-	unlock, err := lockOut(ckpt)
+	unlock, locked, err := lockOut(ckpt)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if n, err := removeStale(ckpt); err != nil {
+	staleBefore := time.Time{}
+	if !locked {
+		staleBefore = started
+		fmt.Fprintf(out, "note: %s cannot be locked here (no flock): nothing stops a second trainer on it\n", f.Out)
+	}
+	if n, err := removeStale(ckpt, staleBefore); err != nil {
 		return fmt.Errorf("train: remove stale temporary checkpoints: %w", err)
 	} else if n > 0 {
 		fmt.Fprintf(out, "removed %d temporary checkpoint file(s) left by a killed run\n", n)
