@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"strings"
@@ -21,7 +22,7 @@ import (
 var errInspect = errors.New("inspect: the output does not match its manifest")
 
 func newInspectCmd() *cobra.Command {
-	var shards, verify bool
+	var shards, verify, meta bool
 	c := &cobra.Command{
 		Use:   "inspect OUT",
 		Short: "Print what a build's manifest holds and check that the files match it",
@@ -94,6 +95,9 @@ manifest does not list (a build killed or still running) are reported as a note.
 					fmt.Fprintf(w, "\n%s:\n", s.Name)
 					for _, sh := range s.Shards {
 						fmt.Fprintf(w, "  %-6s %-60s rows %7d tokens %9d bytes %9d sha256 %s%s\n", sh.Kind, sh.Path, sh.Rows, sh.Tokens, sh.Bytes, sh.SHA256, status(sh.Path))
+						if meta {
+							printShardMeta(ctx, w, store, sh)
+						}
 					}
 				}
 			}
@@ -135,6 +139,7 @@ manifest does not list (a build killed or still running) are reported as a note.
 	}
 	c.Flags().BoolVar(&shards, "shards", true, "list every shard with its digest")
 	c.Flags().BoolVar(&verify, "verify", true, "read every shard and check its size and sha256 against the manifest")
+	c.Flags().BoolVar(&meta, "meta", false, "print each shard's footer: row groups, schema columns and key/value metadata (with --shards)")
 	return c
 }
 
@@ -208,4 +213,30 @@ func checkShardTokenizer(ctx context.Context, store *storage.Store, sh manifest.
 		return fmt.Errorf("shard %s: %w: made by tokenizer %s, the manifest's is %s", store.URL(sh.Path), data.ErrCorrupt, got, want)
 	}
 	return nil
+}
+
+// printShardMeta prints what a shard's footer says about it, so that a
+// shard can be understood without the manifest: its row groups, its
+// columns and the key/value metadata the build wrote (tokenizer digest,
+// path and vocabulary size, manifest.Meta*).
+func printShardMeta(ctx context.Context, w io.Writer, store *storage.Store, sh manifest.Shard) {
+	ra, err := store.NewReaderAt(ctx, sh.Path)
+	if err != nil {
+		fmt.Fprintf(w, "      footer: %v\n", err)
+		return
+	}
+	defer ra.Close()
+	f, err := parquet.OpenFile(ra, ra.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	if err != nil {
+		fmt.Fprintf(w, "      footer: %v\n", err)
+		return
+	}
+	var cols []string
+	for _, p := range f.Schema().Columns() {
+		cols = append(cols, strings.Join(p, "."))
+	}
+	fmt.Fprintf(w, "      %d row groups, created by %s; columns %s\n", len(f.RowGroups()), f.Metadata().CreatedBy, strings.Join(cols, ", "))
+	for _, kv := range f.Metadata().KeyValueMetadata {
+		fmt.Fprintf(w, "      %s = %s\n", kv.Key, kv.Value)
+	}
 }

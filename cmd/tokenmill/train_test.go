@@ -165,6 +165,17 @@ func TestTrainVerifiesShards(t *testing.T) {
 	if got, err := runTrainCmd(t, append(sampleTrainArgs, "--data", out, "--out", t.TempDir())...); err != nil {
 		t.Fatalf("train on the intact build: %v\n%s", err, got)
 	}
+	// --meta shows what each shard's footer says.
+	metaRep, err := runCLI(t, "", true, "inspect", out, "--meta")
+	for _, want := range []string{
+		"; columns id, source, tokens.list.element, n_tokens\n",
+		"      tokenmill.tokenizer.sha256 = f2f9efb5515820f053eb1dc0f12125ed4a458f8206b30d905c100eeecbd5e367\n",
+		"      tokenmill.tokenizer.vocab_size = 2000\n",
+	} {
+		if err != nil || !strings.Contains(metaRep, want) {
+			t.Errorf("inspect --meta (%v) lacks %q:\n%s", err, want, metaRep)
+		}
+	}
 
 	shard := filepath.Join(out, "tokens/wikipedia/dewiki-20230601-pages-articles.parquet")
 	want, got := flipFooterByte(t, shard)
