@@ -8,8 +8,10 @@ import (
 	"encoding/binary"
 	"encoding/csv"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -362,4 +364,81 @@ func mustRead(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestNumpyReadsExports: NumPy, reading as Megatron and OLMo do
+// (testdata/read_exports.py), gets back every document of the sample build
+// and of a wide-vocabulary corpus. Skipped without /usr/bin/python3 and
+// numpy (scripts/test.sh installs python3-numpy).
+func TestNumpyReadsExports(t *testing.T) {
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import numpy").Run(); err != nil {
+		t.Skipf("no numpy for %s: %v", py, err)
+	}
+	script, _ := filepath.Abs("testdata/read_exports.py")
+	for _, tc := range []struct {
+		name, manifest string
+		npyDType       string
+		megaDType      string
+	}{
+		{"sample", "testdata/sample/manifest.json", "uint16", "uint16"},
+		{"wide", writeShards(t, 128256, 128001, [][]int32{{5, 128255, 70000}, nil, {65536}}), "uint32", "int32"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := manifest.Parse(mustRead(t, tc.manifest))
+			if err != nil {
+				t.Fatal(err)
+			}
+			eos := m.Tokenizer.EOS
+			type row struct {
+				ID     string  `json:"id"`
+				Src    string  `json:"src"`
+				Loc    int64   `json:"loc"`
+				Tokens []int32 `json:"tokens"`
+			}
+			var wantDocs [][]int32
+			var wantRows []row
+			for _, sh := range m.Sources[0].TokenShards() {
+				for i, r := range shardRows(t, filepath.Join(filepath.Dir(tc.manifest), sh.Path)) {
+					wantDocs = append(wantDocs, withEOS(r.Tokens, eos))
+					wantRows = append(wantRows, row{r.ID, sh.Path, int64(i), withEOS(r.Tokens, eos)})
+				}
+			}
+			mega, npyDir := t.TempDir(), t.TempDir()
+			res, err := Run(context.Background(), tc.manifest, Options{Format: FormatMegatron, Out: mega})
+			if err != nil {
+				t.Fatal(err)
+			}
+			nres, err := Run(context.Background(), tc.manifest, Options{Format: FormatNpy, Out: npyDir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := []string{script, res[0].Prefix, tc.npyDType}
+			for _, f := range nres[0].Files {
+				if base, ok := strings.CutSuffix(f, ".npy"); ok {
+					args = append(args, base)
+				}
+			}
+			out, err := exec.Command(py, args...).Output()
+			if err != nil {
+				t.Fatalf("%s: %v", py, err)
+			}
+			var got struct {
+				Megatron struct {
+					DType string    `json:"dtype"`
+					Docs  [][]int32 `json:"docs"`
+				} `json:"megatron"`
+				Npy []row `json:"npy"`
+			}
+			if err := json.Unmarshal(out, &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Megatron.DType != tc.megaDType || !reflect.DeepEqual(got.Megatron.Docs, wantDocs) {
+				t.Errorf("numpy read Megatron %s %v\nwant %s %v", got.Megatron.DType, got.Megatron.Docs, tc.megaDType, wantDocs)
+			}
+			if !reflect.DeepEqual(got.Npy, wantRows) {
+				t.Errorf("numpy read npy %+v\nwant %+v", got.Npy, wantRows)
+			}
+		})
+	}
 }
