@@ -308,6 +308,14 @@ func TestTrainFlagErrors(t *testing.T) {
 			t.Errorf("train %q: err %v (exit %d)\nwant exit 2 with %q", tc.args, err, code, tc.want)
 		}
 	}
+	// --memory-mb sets the limit the model must fit (-1: none).
+	_, err := runTrainCmd(t, "--data", p, "--out", t.TempDir(), "--steps", "2", "--batch", "2", "--seq-len", "32", "--memory-mb", "1")
+	if want := "more than the 1.0 MiB of memory limit given (--memory-mb)"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("--memory-mb 1: %v, want %q", err, want)
+	}
+	if out, err := runTrainCmd(t, "--data", p, "--out", t.TempDir(), "--steps", "2", "--batch", "2", "--seq-len", "32", "--memory-mb", "-1"); err != nil {
+		t.Errorf("--memory-mb -1: %v\n%s", err, out)
+	}
 	// An output folder stands for its manifest.
 	if out, err := runTrainCmd(t, "--data", filepath.Dir(p), "--out", t.TempDir(), "--steps", "2", "--batch", "2", "--seq-len", "32"); err != nil {
 		t.Errorf("--data FOLDER: %v\n%s", err, out)

@@ -24,7 +24,7 @@ type memLimit struct {
 func (f Options) memoryLimit() memLimit {
 	switch {
 	case f.MemoryLimit > 0:
-		return memLimit{f.MemoryLimit, "memory limit given"}
+		return memLimit{f.MemoryLimit, "memory limit given (--memory-mb)"}
 	case f.MemoryLimit < 0:
 		return memLimit{}
 	}
