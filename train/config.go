@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -185,4 +186,35 @@ func (c Config) Hash() string {
 	b, _ := json.Marshal(c)
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:8])
+}
+
+// TrainingBytes estimates the memory a training step of batch sequences of
+// seqLen tokens holds: parameters, gradients and the two AdamW moments (four
+// floats per parameter) plus the activations and scratch of Model.Forward and
+// Backward (the buffers ensureActs allocates). It is computed in floating
+// point, so absurd configurations give a large number, not an overflow; the
+// result saturates at math.MaxInt64. Callers compare it with the memory they
+// have before allocating, so that a vocabulary or width too large for the
+// machine fails with a message instead of an out-of-memory crash.
+func (c Config) TrainingBytes(batch, seqLen int) int64 {
+	d, h, L, H, V := float64(c.Dim), float64(c.Hidden), float64(c.NLayers), float64(c.NHeads), float64(c.Vocab)
+	B, T := float64(batch), float64(seqLen)
+	N := B * T
+	params := V*d + L*(2*d+4*d*d+3*d*h) + d
+	if !c.Tied {
+		params += V * d
+	}
+	floats := 4 * params // weights, gradients, AdamW m and v
+	// Per layer: x, h, xn1, xn2, q, k, v, att (N·d each), rstd1, rstd2 (N),
+	// probs (B·H·T²), a1, a3, gate (N·hidden); x has one more entry.
+	floats += L*(8*N*d+2*N+B*H*T*T+3*N*h) + N*d
+	// Final norm, classifier gradient, backward scratch, dP.
+	floats += 2*N*d + N + V*d + 7*N*d + 3*N*h + B*H*T*T
+	// Logits, in chunks of at most clsChunkFloats (at least one row).
+	floats += max(1, min(N, math.Floor(float64(clsChunkFloats)/max(V, 1)))) * V
+	bytes := 4*floats + 8*(N+B) + 4*2*N // float32s, float64 losses, int32 tokens and targets
+	if bytes >= math.MaxInt64 || math.IsNaN(bytes) {
+		return math.MaxInt64
+	}
+	return int64(bytes)
 }

@@ -42,6 +42,7 @@ func newRootCmd() *cobra.Command {
 		newTokenizerCmd(),
 		newClassifyCmd(),
 		newTrainCmd(),
+		newExportCmd(),
 		newSampleCmd(),
 		newLangidCmd(),
 		newModelsCmd(),

@@ -55,6 +55,12 @@ type Config struct {
 	// NoReadAhead turns off loading the next window of each source in the
 	// background.
 	NoReadAhead bool
+	// SkipSHA256 skips reading every shard in full at Open to check its
+	// SHA-256 against the manifest. Each shard's size is checked whatever
+	// this says (it costs no read). Meant for corpora so large, or so far
+	// away, that one sequential pass before training is too slow; a damaged
+	// shard may then train silently if its damage keeps it parseable.
+	SkipSHA256 bool
 }
 
 func (c Config) withDefaults() Config {

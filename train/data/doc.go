@@ -74,6 +74,22 @@
 // is loaded in the background, so memory is about two windows of tokens per
 // source.
 //
+// # Integrity
+//
+// Nothing is trained on that the manifest does not vouch for. Open first
+// validates the manifest ([manifest.Manifest.Validate]: counts, vocabulary
+// size, ids, paths), before any number in it sizes an allocation. Then it
+// reads every shard of the run once, sequentially, and checks its size and
+// SHA-256 against the manifest's entry; a mismatch is an [ErrCorrupt] naming
+// the shard's URL, the expected value and the actual one. The check is made
+// up front rather than on the reads of training because those never cover a
+// whole file (two columns only, row groups in shuffled order, and a run
+// below one epoch skips some), and because a bad shard should stop the run
+// before its first step, not hours into it. Its cost is one extra pass over
+// the token shards at disk or network speed; [Config.SkipSHA256] skips it for
+// corpora too large or too remote for that pass. The size, which costs no
+// read, is checked on every open of a shard whatever the setting.
+//
 // The package must not depend on the source readers; it imports only the
 // manifest and storage packages of the pipeline.
 package data

@@ -56,21 +56,46 @@ func Open(ctx context.Context, manifestURL string, cfg Config) (*Loader, error) 
 	return open(ctx, manifestURL, cfg, nil)
 }
 
+// ReadManifest reads, parses and validates the manifest at manifestURL (see
+// [manifest.Manifest.Validate]), as Open does first. A caller that sizes
+// something by the manifest (a model by its vocabulary) can check it before
+// Open reads the shards.
+func ReadManifest(ctx context.Context, manifestURL string) (*manifest.Manifest, error) {
+	dir, name := storage.SplitURL(manifestURL)
+	store, err := storage.Open(ctx, dir)
+	if err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	defer store.Close()
+	return readManifest(ctx, store, name)
+}
+
+func readManifest(ctx context.Context, store *storage.Store, name string) (*manifest.Manifest, error) {
+	raw, err := store.ReadFile(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	m, err := manifest.Parse(raw)
+	if err == nil {
+		// Before anything is sized by the manifest's numbers.
+		err = m.Validate()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data: %s: %w", store.URL(name), err)
+	}
+	return m, nil
+}
+
 func open(ctx context.Context, manifestURL string, cfg Config, wrap func(string, storage.ReaderAt) storage.ReaderAt) (*Loader, error) {
 	dir, name := storage.SplitURL(manifestURL)
 	store, err := storage.Open(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("data: %w", err)
 	}
-	raw, err := store.ReadFile(ctx, name)
+	m, err := readManifest(ctx, store, name)
 	if err != nil {
 		store.Close()
-		return nil, fmt.Errorf("data: %w", err)
-	}
-	m, err := manifest.Parse(raw)
-	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("data: %s: %w", manifestURL, err)
+		return nil, err
 	}
 	cfg = cfg.withDefaults()
 	plan, err := NewPlan(m, cfg)
@@ -79,7 +104,7 @@ func open(ctx context.Context, manifestURL string, cfg Config, wrap func(string,
 		return nil, err
 	}
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	l := &Loader{cfg: cfg, plan: plan, store: store, rd: &shardReader{store: store, wrap: wrap}, ctx: lctx, cancel: cancel}
+	l := &Loader{cfg: cfg, plan: plan, store: store, rd: &shardReader{store: store, wrap: wrap, tokenizerSHA256: m.Tokenizer.SHA256}, ctx: lctx, cancel: cancel}
 	if err := l.index(ctx); err != nil {
 		l.Close()
 		return nil, err
@@ -108,7 +133,7 @@ func (l *Loader) index(ctx context.Context) error {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			sh := l.plan.Sources[jb.src].shards[jb.shard]
-			tables[jb.src][jb.shard], errs[k] = l.rd.index(ctx, jb.shard, sh)
+			tables[jb.src][jb.shard], errs[k] = l.rd.index(ctx, jb.shard, sh, !l.cfg.SkipSHA256)
 		}()
 	}
 	wg.Wait()

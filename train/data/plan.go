@@ -74,6 +74,10 @@ func NewPlan(m *manifest.Manifest, cfg Config) (*Plan, error) {
 	if m.Tokenizer == nil {
 		return nil, fmt.Errorf("data: manifest has no tokenizer entry, so no BOS/EOS ids")
 	}
+	if t := m.Tokenizer; t.BOS < 0 || t.EOS < 0 || t.VocabSize > 0 && (int(t.BOS) >= t.VocabSize || int(t.EOS) >= t.VocabSize) {
+		return nil, fmt.Errorf("data: the manifest's tokenizer has bos_id %d and eos_id %d for a vocabulary of %d; packing needs both in [0, vocab_size)",
+			t.BOS, t.EOS, t.VocabSize)
+	}
 	for name := range cfg.Weights {
 		if m.Source(name) == nil {
 			return nil, fmt.Errorf("data: weight override for source %q, which the manifest lacks", name)

@@ -3,6 +3,8 @@ package data
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/tokenmill/tokenmill/pipeline/manifest"
 	"github.com/tokenmill/tokenmill/pipeline/storage"
 )
 
@@ -182,8 +185,18 @@ func TestCorruptShard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Claim one token more for the first books shard than it holds.
-	bad := bytes.Replace(raw, []byte(`"tokens": `), []byte(`"tokens": 1`), 1)
+	// Claim 1000 tokens more for the first books shard than it holds (and
+	// for its source, so that the manifest is consistent in itself).
+	m, err := manifest.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Sources[0].Shards[0].Tokens += 1000
+	m.Sources[0].Tokens += 1000
+	bad, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(path, bad, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -201,6 +214,77 @@ func TestCorruptShard(t *testing.T) {
 	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "tokens/wiki/001.parquet") {
 		t.Fatalf("err %v, want ErrCorrupt naming the shard", err)
 	}
+}
+
+// TestShardDigests: a shard that differs from its manifest entry is refused
+// at Open, naming the file, the expected value and the actual one. The flip
+// is in the footer's created_by string, so the file still parses: only the
+// digest can tell.
+func TestShardDigests(t *testing.T) {
+	dir := t.TempDir()
+	path := WriteCorpus(t, dir, mixSources)
+	shard := filepath.Join(dir, "tokens/github/001.parquet")
+	good, err := os.ReadFile(shard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := bytes.LastIndex(good, []byte("parquet-go"))
+	if at < 0 {
+		t.Fatal("no created_by in the footer")
+	}
+	flipped := bytes.Clone(good)
+	flipped[at] ^= 0x20 // parquet-go → Parquet-go
+	gotSum := sha256hex(flipped)
+	wantSum := sha256hex(good)
+
+	for _, tc := range []struct {
+		name   string
+		file   []byte
+		cfg    func(Config) Config
+		want   string // "" when Open must succeed
+		hashed bool
+	}{
+		{"intact", good, nil, "", true},
+		{"flipped byte", flipped, nil, fmt.Sprintf("data: shard %s: sha256 is %s, the manifest says %s", shard, gotSum, wantSum), true},
+		{"flipped byte, sha256 skipped", flipped, func(c Config) Config { c.SkipSHA256 = true; return c }, "", false},
+		{"one byte longer", append(bytes.Clone(good), 0), nil, fmt.Sprintf("the file has more than %d bytes, the manifest says %d", len(good), len(good)), true},
+		{"one byte shorter", good[:len(good)-1], nil, fmt.Sprintf("the file has %d bytes, the manifest says %d", len(good)-1, len(good)), true},
+		{"longer, sha256 skipped", append(bytes.Clone(good), 0), func(c Config) Config { c.SkipSHA256 = true; return c },
+			fmt.Sprintf("data: shard %s: the file has %d bytes, the manifest says %d", shard, len(good)+1, len(good)), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := os.WriteFile(shard, tc.file, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cfg := mixConfig
+			if tc.cfg != nil {
+				cfg = tc.cfg(cfg)
+			}
+			l, err := Open(context.Background(), path, cfg)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer l.Close()
+				if h := l.Stats().HashedBytes; (h > 0) != tc.hashed {
+					t.Errorf("hashed %d bytes", h)
+				}
+				return
+			}
+			if err == nil {
+				l.Close()
+				t.Fatalf("Open succeeded, want %q", tc.want)
+			}
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "source github") {
+				t.Errorf("err %v\nwant ErrCorrupt with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func sha256hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
 }
 
 // With read-ahead, the whole run loads each window it reads once, and none

@@ -146,7 +146,7 @@ func (s *stream) load(key winKey, groups []int32, want int64) ([][]int32, []int6
 	var docs [][]int32
 	for _, gi := range groups {
 		g := s.rgs[gi]
-		d, err := s.l.rd.readRowGroup(s.l.ctx, s.shards[g.shard].Path, g)
+		d, err := s.l.rd.readRowGroup(s.l.ctx, s.shards[g.shard], g)
 		if err != nil {
 			return nil, nil, fmt.Errorf("data: source %s epoch %d window %d: %w", s.name, key.epoch, key.window, err)
 		}

@@ -6,9 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"maps"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -37,6 +41,74 @@ type Options struct {
 	MaxEpochs float64            // refuse a run that repeats a source more often, 0 for the loader's default
 	Weights   map[string]float64 // mixture weight overrides by source (0 drops it)
 	StopAfter int                // stop after this many steps, as if interrupted (tests of resume)
+	// SkipSHA256 skips checking every shard's SHA-256 before training (sizes
+	// are checked anyway); see data.Config.SkipSHA256.
+	SkipSHA256 bool
+	// MemoryLimit is the memory the run may use, in bytes; the model's
+	// estimated need (train.Config.TrainingBytes) must fit. 0 takes the
+	// smallest of GOMEMLIMIT, the cgroup's memory.max and the machine's
+	// memory; negative turns the check off.
+	MemoryLimit int64
+}
+
+// ManifestURL turns --data into the manifest's URL: a build's output folder
+// means its manifest.json.
+func ManifestURL(d string) string {
+	if strings.HasSuffix(d, ".json") {
+		return d
+	}
+	return strings.TrimSuffix(d, "/") + "/manifest.json"
+}
+
+// check reports the options that cannot make a run, all of them.
+func (f Options) check() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if f.Data == "" {
+		bad("--data is required (a build's output folder or its manifest.json)")
+	}
+	if f.Out == "" {
+		bad("--out must name a folder")
+	}
+	if f.Steps <= 0 {
+		bad("--steps %d must be positive", f.Steps)
+	}
+	if f.Batch <= 0 {
+		bad("--batch %d must be positive", f.Batch)
+	}
+	if f.SeqLen < 0 {
+		bad("--seq-len %d must be positive (or 0 for the model's)", f.SeqLen)
+	}
+	if f.LogEvery <= 0 {
+		bad("--log-every %d must be positive", f.LogEvery)
+	}
+	if f.CkptEvery < 0 {
+		bad("--ckpt-every %d must be positive (or 0 for a tenth of --steps)", f.CkptEvery)
+	}
+	if !(f.LR > 0) || math.IsInf(f.LR, 0) {
+		bad("--lr %v must be positive and finite", f.LR)
+	}
+	if f.Warmup < -1 {
+		bad("--warmup %d must be 0 or more (or -1 for the default)", f.Warmup)
+	}
+	if !(f.MaxEpochs >= 0) || math.IsInf(f.MaxEpochs, 0) {
+		bad("--max-epochs %v must be positive and finite (or 0 for the default)", f.MaxEpochs)
+	}
+	if f.StopAfter < 0 {
+		bad("--stop-after %d must not be negative", f.StopAfter)
+	}
+	for _, name := range slices.Sorted(maps.Keys(f.Weights)) {
+		if w := f.Weights[name]; !(w >= 0) || math.IsInf(w, 0) {
+			bad("--weight %s=%v must be finite and non-negative", name, w)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	if len(errs) == 1 {
+		return fmt.Errorf("train: %w", errs[0])
+	}
+	return fmt.Errorf("train: %w", errors.Join(errs...))
 }
 
 // OptionError reports options that cannot make a run (a caller's mistake,
@@ -60,12 +132,11 @@ type checkpointExtra struct {
 // and at the end; with Resume it continues from that checkpoint and reads the
 // same batches an uninterrupted run would have.
 func Run(ctx context.Context, out io.Writer, f Options) error {
-	if f.Data == "" {
-		return &OptionError{errors.New("train: --data is required")}
+	started := time.Now()
+	if err := f.check(); err != nil {
+		return &OptionError{err}
 	}
-	if f.Steps <= 0 || f.Batch <= 0 || f.LogEvery <= 0 {
-		return &OptionError{errors.New("train: --steps, --batch and --log-every must be positive")}
-	}
+	manifestURL := ManifestURL(f.Data)
 	weights := f.Weights
 	mcfg, err := train.ResolveConfig(f.Config)
 	if err != nil {
@@ -78,27 +149,74 @@ func Run(ctx context.Context, out io.Writer, f Options) error {
 	if seqLen > mcfg.SeqLen {
 		return &OptionError{fmt.Errorf("train: --seq-len %d exceeds the model's %d", seqLen, mcfg.SeqLen)}
 	}
+	if f.Warmup > f.Steps {
+		return &OptionError{fmt.Errorf("train: --warmup %d exceeds --steps %d", f.Warmup, f.Steps)}
+	}
+	// The manifest is read and validated before the loader reads any shard,
+	// so that a vocabulary the machine cannot hold fails now, not after a
+	// pass over the corpus or in the middle of allocating the model.
+	m, err := data.ReadManifest(ctx, manifestURL)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return &OptionError{fmt.Errorf("train: --data %s: no manifest there (give a build's output folder or its manifest.json): %w", f.Data, err)}
+		}
+		return err
+	}
+	if m.Tokenizer != nil && m.Tokenizer.VocabSize > 0 && mcfg.Vocab != m.Tokenizer.VocabSize {
+		if _, named := train.ConfigByName(f.Config); named == nil {
+			// A built-in architecture takes its vocabulary from the data.
+			mcfg.Vocab = m.Tokenizer.VocabSize
+			if mcfg, err = mcfg.Normalize(); err != nil {
+				return err
+			}
+		}
+	}
+	if m.Tokenizer != nil && mcfg.Vocab < m.Tokenizer.VocabSize {
+		return &OptionError{fmt.Errorf("train: model vocabulary %d is smaller than the tokenizer's %d", mcfg.Vocab, m.Tokenizer.VocabSize)}
+	}
+	if need, limit := mcfg.TrainingBytes(f.Batch, seqLen), f.memoryLimit(); limit.bytes > 0 && need > limit.bytes {
+		return &OptionError{fmt.Errorf("train: model %s (vocab %d, dim %d, %d layers) needs about %s to train at --batch %d × --seq-len %d "+
+			"(parameters, gradients, AdamW moments, activations), more than the %s of %s",
+			f.Config, mcfg.Vocab, mcfg.Dim, mcfg.NLayers, gib(need), f.Batch, seqLen, gib(limit.bytes), limit.source)}
+	}
+
+	// One trainer per checkpoint folder: the lock makes this run the sole
+	// writer of ckpt.bin, so temporary files of it that exist now were left
+	// by a run killed while saving, and can go.
+	if err := os.MkdirAll(f.Out, 0o755); err != nil {
+		return fmt.Errorf("train: --out: %w", err)
+	}
+	ckpt := filepath.Join(f.Out, "ckpt.bin")
+	unlock, locked, err := lockOut(ckpt)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	staleBefore := time.Time{}
+	if !locked {
+		staleBefore = started
+		fmt.Fprintf(out, "note: %s cannot be locked here (no flock): nothing stops a second trainer on it\n", f.Out)
+	}
+	if n, err := removeStale(ckpt, staleBefore); err != nil {
+		return fmt.Errorf("train: remove stale temporary checkpoints: %w", err)
+	} else if n > 0 {
+		fmt.Fprintf(out, "removed %d temporary checkpoint file(s) left by a killed run\n", n)
+	}
+
 	dcfg := data.Config{Seed: f.Seed, SeqLen: seqLen, GlobalBatch: f.Batch,
-		TokenBudget: int64(f.Steps) * int64(f.Batch) * int64(seqLen), MaxEpochs: f.MaxEpochs, Weights: weights}
-	dl, err := data.Open(ctx, f.Data, dcfg)
+		TokenBudget: int64(f.Steps) * int64(f.Batch) * int64(seqLen), MaxEpochs: f.MaxEpochs, Weights: weights,
+		SkipSHA256: f.SkipSHA256}
+	dl, err := data.Open(ctx, manifestURL, dcfg)
 	if err != nil {
 		return err
 	}
 	defer dl.Close()
 	plan := dl.Plan()
-	if _, named := train.ConfigByName(f.Config); named == nil && mcfg.Vocab != plan.VocabSize && plan.VocabSize > 0 {
-		// A built-in architecture takes its vocabulary from the data.
-		mcfg.Vocab = plan.VocabSize
-		if mcfg, err = mcfg.Normalize(); err != nil {
-			return err
-		}
-	}
 	if mcfg.Vocab < plan.VocabSize {
 		return &OptionError{fmt.Errorf("train: model vocabulary %d is smaller than the tokenizer's %d", mcfg.Vocab, plan.VocabSize)}
 	}
 	fmt.Fprint(out, plan.String())
 
-	ckpt := filepath.Join(f.Out, "ckpt.bin")
 	var model *train.Model
 	var opt *train.AdamW
 	start := int64(0)
@@ -142,9 +260,6 @@ func Run(ctx context.Context, out io.Writer, f Options) error {
 	}
 	save := func(step int64) error {
 		extra, _ := json.Marshal(checkpointExtra{Step: step, Data: dl.Position()})
-		if err := os.MkdirAll(f.Out, 0o755); err != nil {
-			return err
-		}
 		return train.SaveCheckpoint(ckpt, model, opt, extra)
 	}
 
