@@ -402,7 +402,7 @@ func TestExportCmd(t *testing.T) {
 	}
 	prefix := filepath.Join(dir, "wikipedia")
 	for _, want := range []string{
-		fmt.Sprintf("wikipedia                 7 docs           2247 tokens (EOS included)  %s.bin %s.idx\n", prefix, prefix),
+		fmt.Sprintf("wikipedia                 8 docs           2311 tokens (EOS included)  %s.bin %s.idx\n", prefix, prefix),
 		fmt.Sprintf("megatron: --data-path 0.045 %s\n", prefix),
 	} {
 		if !strings.Contains(rep, want) {
@@ -410,8 +410,8 @@ func TestExportCmd(t *testing.T) {
 		}
 	}
 	bin, _ := os.ReadFile(prefix + ".bin")
-	if len(bin) != 2*2247 {
-		t.Errorf(".bin is %d bytes, want 2247 uint16 tokens", len(bin))
+	if len(bin) != 2*2311 {
+		t.Errorf(".bin is %d bytes, want 2311 uint16 tokens", len(bin))
 	}
 	rep, err = runCLI(t, "", true, "export", "--format", "npy", "--data", filepath.Join(out, "manifest.json"), "--out", dir, "--source", "wikipedia")
 	if err != nil || !strings.Contains(rep, filepath.Join(dir, "wikipedia/dewiki-20230601-pages-articles.npy")) {
