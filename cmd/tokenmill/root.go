@@ -44,6 +44,7 @@ func newRootCmd() *cobra.Command {
 		newTrainCmd(),
 		newSampleCmd(),
 		newLangidCmd(),
+		newServeCmd(),
 	)
 	return root
 }
