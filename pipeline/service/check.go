@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -81,6 +82,9 @@ func (s *Server) checkRequest(ctx context.Context, req *BuildRequest, data []byt
 		}
 		env := &pipeline.Env{Logger: quiet, Source: src.Name, BaseURL: src.BaseURL, TempDir: tmp, Workers: 1, Seed: rec.Seed,
 			ReadFile: func(ref string) ([]byte, error) {
+				if badSegments(ref) {
+					return nil, fmt.Errorf("%w: %q has a . or .. segment", ErrConfined, ref)
+				}
 				ref = recipeRef(ref, recipeDir)
 				if err := s.conf.Check(ref); err != nil {
 					return nil, err
@@ -134,6 +138,11 @@ func (s *Server) checkRecipeValues(data []byte, recipeDir string, req *BuildRequ
 	var problems []string
 	check := func(where string, n *yaml.Node) {
 		walkStrings(n, func(v string) {
+			if badSegments(v) {
+				// Refused before joining: filepath.Join would clean it away.
+				problems = append(problems, fmt.Sprintf("recipe %s: %q has a . or .. segment", where, v))
+				return
+			}
 			if !fileLike(v, recipeDir) {
 				return
 			}
@@ -169,7 +178,7 @@ func (s *Server) checkRecipeValues(data []byte, recipeDir string, req *BuildRequ
 	}
 	if len(problems) > 0 {
 		sort.Strings(problems)
-		return forbidden(fmt.Errorf("%w: %s", ErrConfined, strings.Join(problems, "; ")))
+		return forbidden(errors.New(strings.Join(problems, "; ")))
 	}
 	return nil
 }

@@ -63,6 +63,12 @@ func newMetrics(s *Server) *metrics {
 	m.tokens = cv("tokens_total", "Tokens written by finished builds, by source.", "source")
 	m.drops = cv("documents_dropped_total", "Documents dropped by finished builds, by source and reason (step:rule).", "source", "reason")
 	m.stepSecs = cv("step_seconds_total", "Time spent in each step by finished builds, by source and step.", "source", "step")
+	for _, k := range []string{"build", "state", "http"} {
+		m.errors.WithLabelValues(k)
+	}
+	for _, st := range []string{StateSucceeded, StateFailed, StateCanceled} {
+		m.finished.WithLabelValues(st)
+	}
 	m.http = prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: "tokenmill", Name: "http_request_duration_seconds",
 		Help: "HTTP request latency, by route, method and status code.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)},
 		[]string{"route", "method", "code"})
