@@ -361,3 +361,29 @@ func TestServeLoad(t *testing.T) {
 		t.Errorf("p99 latency %v", pct(0.99))
 	}
 }
+
+// TestServeCancel cancels a real build while it runs: it stops without a
+// manifest, and the next queued build starts.
+func TestServeCancel(t *testing.T) {
+	tmp := t.TempDir()
+	root := filepath.Join(tmp, "root")
+	os.MkdirAll(root, 0o755)
+	srv, hs := testServer(t, filepath.Join(tmp, "state"), root, slowRegistry(), 1)
+	defer func() { hs.Close(); srv.Close() }()
+	a := api{t: t, url: hs.URL}
+	slow := a.submit(service.BuildRequest{Output: filepath.Join(root, "slow"), Recipe: fmt.Sprintf(slowRecipe, 4)})
+	next := a.submit(service.BuildRequest{Output: filepath.Join(root, "next"), Only: []string{"commoncrawl"}})
+	a.wait(slow, func(st service.Status) bool { return st.State == service.StateRunning })
+	if code, data := a.do("POST", "/v1/builds/"+slow+"/cancel", nil); code != http.StatusAccepted {
+		t.Fatalf("cancel: %d %s", code, data)
+	}
+	if st := a.wait(slow, finished); st.State != service.StateCanceled {
+		t.Errorf("canceled build ended %s", st.State)
+	}
+	if _, err := os.Stat(filepath.Join(root, "slow", "manifest.json")); err == nil {
+		t.Error("a canceled build wrote its manifest")
+	}
+	if st := a.wait(next, finished); st.State != service.StateSucceeded {
+		t.Errorf("the next build: %s %s", st.State, st.Error)
+	}
+}

@@ -124,6 +124,9 @@ type SourceStatus struct {
 	// finished, over the source's time in stats.json.
 	DocsPerSecond  float64 `json:"docs_per_second,omitempty"`
 	BytesPerSecond float64 `json:"bytes_per_second,omitempty"`
+	// Steps is the funnel through the source's chain, from stats.json
+	// once the build has ended.
+	Steps []*pipeline.StepStats `json:"steps,omitempty"`
 }
 
 // snapshot summarizes the progress per source, and an ETA: the inputs left
@@ -205,7 +208,7 @@ func fromStats(st *pipeline.Stats, inputs map[string]int) []SourceStatus {
 	for _, s := range st.Sources {
 		ss := SourceStatus{Source: s.Name, Inputs: s.Inputs, InputsDone: s.Inputs, InputsResumed: s.Resumed,
 			DocsIn: s.DocsIn, BytesIn: s.BytesIn, DocsOut: s.DocsOut, BytesOut: s.BytesOut, Tokens: s.Tokens,
-			Drops: maps.Clone(s.Drops)}
+			Drops: maps.Clone(s.Drops), Steps: s.Steps}
 		if s.Seconds > 0 {
 			ss.DocsPerSecond = float64(s.DocsOut) / s.Seconds
 			ss.BytesPerSecond = float64(s.BytesOut) / s.Seconds

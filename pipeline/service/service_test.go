@@ -467,7 +467,7 @@ func TestQueueCancel(t *testing.T) {
 	e.wait(ids[1], StateRunning)
 	e.fake.release(outs[1])
 	st := e.wait(ids[1], StateSucceeded)
-	if st.Sources[0].DocsIn != 10 || st.Sources[0].Drops["langid:lang=de"] != 2 {
+	if st.Sources[0].DocsIn != 10 || st.Sources[0].Drops["langid:lang=de"] != 2 || len(st.Sources[0].Steps) != 1 || st.Sources[0].Steps[0].Name != "langid" {
 		t.Errorf("finished status %+v", st.Sources)
 	}
 	if s := e.status(ids[2]); s.State != StateCanceled {
