@@ -263,8 +263,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, s.status(rec))
 }
 
+// sameOutput reports whether two outputs are the same place or one holds
+// the other: two builds writing there would mix their markers and shards.
 func sameOutput(a, b string) bool {
-	return strings.TrimRight(a, "/") == strings.TrimRight(b, "/")
+	a, b = strings.TrimRight(a, "/"), strings.TrimRight(b, "/")
+	a, b = strings.TrimPrefix(a, "file://"), strings.TrimPrefix(b, "file://")
+	return a == b || strings.HasPrefix(a, b+"/") || strings.HasPrefix(b, a+"/")
 }
 
 // BuildList is GET /v1/builds.
@@ -314,6 +318,16 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 	}
 	st := s.status(rec)
 	s.mu.Unlock()
+	if st.State == StateSucceeded && st.Sources == nil {
+		// Finished before this server started: its funnel is read from the
+		// output once.
+		if stats := s.readStats(&st.Record); stats != nil {
+			s.mu.Lock()
+			s.stats[st.ID] = stats
+			s.mu.Unlock()
+			st.Sources = fromStats(stats, st.Inputs)
+		}
+	}
 	writeJSON(w, http.StatusOK, st)
 }
 

@@ -438,8 +438,10 @@ func TestQueueCancel(t *testing.T) {
 	if list.QueueDepth != 2 || list.Running != 1 || len(list.Builds) != 3 || list.Builds[0].ID != ids[0] {
 		t.Errorf("list: depth %d running %d builds %d", list.QueueDepth, list.Running, len(list.Builds))
 	}
-	if code, _ := e.submit(BuildRequest{Output: outs[1] + "/"}); code != http.StatusConflict {
-		t.Errorf("second build into an active output: %d, want 409", code)
+	for _, o := range []string{outs[1] + "/", "file://" + outs[1], outs[1] + "/sub", e.root} {
+		if code, _ := e.submit(BuildRequest{Output: o}); code != http.StatusConflict {
+			t.Errorf("a build into %s, where an active build writes: %d, want 409", o, code)
+		}
 	}
 	// Live progress from the marker the fake wrote.
 	deadline := time.Now().Add(5 * time.Second)
@@ -526,12 +528,13 @@ func TestRestart(t *testing.T) {
 	if j := e.fake.jobs[0]; j.RecipeFile == "" || !strings.HasPrefix(j.RecipeFile, e.cfg.StateDir) {
 		t.Errorf("the submitted recipe is not kept in the state folder: %q", j.RecipeFile)
 	}
-	// A damaged state file does not keep the server from starting.
+	// A damaged state file does not keep the server from starting, and a
+	// build finished before it started shows its funnel from stats.json.
 	e.stop()
 	os.WriteFile(filepath.Join(e.cfg.StateDir, "builds", "junk.json"), []byte("{"), 0o600)
 	e.start()
-	if st := e.status(sb.ID); st.State != StateSucceeded {
-		t.Errorf("after a restart with a damaged file: %s", st.State)
+	if st := e.status(sb.ID); st.State != StateSucceeded || len(st.Sources) != 1 || st.Sources[0].DocsIn != 10 {
+		t.Errorf("after a restart with a damaged file: %s %+v", st.State, st.Sources)
 	}
 }
 
