@@ -26,6 +26,7 @@ type serveFlags struct {
 	tokensFile string
 	roots      []string
 	buckets    []string
+	urls       []string
 	maxBody    int64
 }
 
@@ -51,6 +52,7 @@ in --state and resumed when the server starts again.`,
 	fl.StringVar(&f.tokensFile, "tokens-file", "", "file of bearer tokens, one per line")
 	fl.StringArrayVar(&f.roots, "root", nil, "local folder requests may read and write (repeatable)")
 	fl.StringArrayVar(&f.buckets, "bucket", nil, "s3://BUCKET[/PREFIX] or gs://BUCKET[/PREFIX] requests may use (repeatable)")
+	fl.StringArrayVar(&f.urls, "allow-url", nil, "http(s) URL prefix requests may read, e.g. https://data.commoncrawl.org/ (repeatable)")
 	fl.Int64Var(&f.maxBody, "max-body-kb", 1024, "largest request body (and submitted recipe) in KiB")
 	return c
 }
@@ -78,7 +80,7 @@ func runServe(cmd *cobra.Command, f serveFlags, reg *pipeline.Registry) error {
 	}
 	storage.RegisterEmbedded("sample", recipes.Sample())
 	srv, err := service.New(service.Config{StateDir: f.state, MaxBuilds: f.maxBuilds, Workers: f.workers, Tokens: tokens,
-		Roots: f.roots, Buckets: f.buckets, MaxBodyBytes: f.maxBody << 10, Registry: reg, EmbeddedRecipe: recipes.LLaMA(),
+		Roots: f.roots, Buckets: f.buckets, URLs: f.urls, MaxBodyBytes: f.maxBody << 10, Registry: reg, EmbeddedRecipe: recipes.LLaMA(),
 		Run: buildRunner(reg), Logger: log})
 	if err != nil {
 		return usageError{err}

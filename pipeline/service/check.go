@@ -62,6 +62,9 @@ func (s *Server) checkRequest(ctx context.Context, req *BuildRequest, data []byt
 	if err := s.conf.Check(req.Output); err != nil {
 		return nil, forbidden(fmt.Errorf("output: %w", err))
 	}
+	if strings.HasPrefix(req.Output, "http://") || strings.HasPrefix(req.Output, "https://") {
+		return nil, forbidden(fmt.Errorf("output: %w: %q: http(s) is read-only", ErrConfined, req.Output))
+	}
 	selected := func(name string) bool { return len(req.Only) == 0 || slices.Contains(req.Only, name) }
 	if err := s.checkRecipeValues(data, recipeDir, req, selected); err != nil {
 		return nil, err

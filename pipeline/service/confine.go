@@ -17,6 +17,7 @@ var ErrConfined = errors.New("service: path not allowed")
 type Confiner struct {
 	roots   []string // absolute, symlinks resolved, cleaned
 	buckets []bucket
+	urls    []string // http(s) prefixes that may be read, each ending in "/"
 	deny    []string // local folders refused even inside a root (the state folder)
 }
 
@@ -53,6 +54,20 @@ func NewConfiner(roots, buckets []string) (*Confiner, error) {
 		c.buckets = append(c.buckets, bucket{scheme: scheme, name: name, prefix: strings.Trim(prefix, "/"), query: q})
 	}
 	return c, nil
+}
+
+// AllowURLs lets requests read below these http:// or https:// prefixes
+// (a public mirror such as https://data.commoncrawl.org/). A prefix is a
+// folder: it is matched whole segments at a time.
+func (c *Confiner) AllowURLs(prefixes []string) error {
+	for _, p := range prefixes {
+		u, err := url.Parse(p)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || badSegments(u.Path) {
+			return fmt.Errorf("allowed URL %q: want http(s)://HOST[/PATH]", p)
+		}
+		c.urls = append(c.urls, strings.TrimRight(p, "/")+"/")
+	}
+	return nil
 }
 
 // Deny refuses a local folder even where a root contains it (the server's
@@ -129,8 +144,20 @@ func (c *Confiner) Check(ref string) error {
 			}
 		}
 		return fmt.Errorf("%w: %q is in no allowed bucket", ErrConfined, ref)
+	case "http", "https":
+		// No escapes: %2e%2e would climb out of the prefix on the server.
+		u, err := url.Parse(ref)
+		if err != nil || u.User != nil || strings.ContainsAny(ref, "%#\\") {
+			return fmt.Errorf("%w: %q: not a plain http(s) URL", ErrConfined, ref)
+		}
+		for _, p := range c.urls {
+			if strings.HasPrefix(ref, p) {
+				return nil
+			}
+		}
+		return fmt.Errorf("%w: %q is below no allowed URL", ErrConfined, ref)
 	}
-	return fmt.Errorf("%w: %q: scheme %q not allowed (local paths under a root, s3://, gs:// in an allowed bucket, embed://)", ErrConfined, ref, scheme)
+	return fmt.Errorf("%w: %q: scheme %q not allowed (local paths under a root, s3://, gs:// in an allowed bucket, http(s) below an allowed URL, embed://)", ErrConfined, ref, scheme)
 }
 
 // sameQuery compares two URL queries as sets of parameters.

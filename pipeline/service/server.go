@@ -73,6 +73,8 @@ type Config struct {
 	// Roots and Buckets are where requests may read and write.
 	Roots   []string
 	Buckets []string
+	// URLs are http(s) prefixes requests may read (never write).
+	URLs []string
 	// MaxBodyBytes bounds a request's body (default 1 MiB).
 	MaxBodyBytes int64
 	// Registry checks recipes and resolves inputs.
@@ -138,6 +140,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	conf, err := NewConfiner(cfg.Roots, cfg.Buckets)
 	if err != nil {
+		return nil, err
+	}
+	if err := conf.AllowURLs(cfg.URLs); err != nil {
 		return nil, err
 	}
 	st := stateDir(cfg.StateDir)

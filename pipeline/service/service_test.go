@@ -104,7 +104,7 @@ func newEnv(t *testing.T, mod func(*Config)) *env {
 	e.root, _ = filepath.EvalSymlinks(e.root)
 	e.out, _ = filepath.EvalSymlinks(e.out)
 	e.cfg = Config{StateDir: filepath.Join(t.TempDir(), "state"), MaxBuilds: 1, Tokens: []string{"other", token},
-		Roots: []string{e.root}, Buckets: []string{"s3://allowed/data", "gs://gbucket"}, Registry: registry(),
+		Roots: []string{e.root}, Buckets: []string{"s3://allowed/data", "gs://gbucket"}, URLs: []string{"https://mirror.example/cc"}, Registry: registry(),
 		EmbeddedRecipe: []byte(recipeCC), Run: e.fake.run, PollInterval: 20 * time.Millisecond, MaxBodyBytes: 64 << 10}
 	if mod != nil {
 		mod(&e.cfg)
@@ -334,6 +334,8 @@ func TestConfinement(t *testing.T) {
 		{"listing climbing out", BuildRequest{Output: out(), Inputs: in(R + "/up.paths")}, 403},
 		{"input in another bucket", BuildRequest{Output: out(), Inputs: in("gs://other/x.wet.gz")}, 403},
 		{"input over http", BuildRequest{Output: out(), Inputs: in("https://data.commoncrawl.org/x.wet.gz")}, 403},
+		{"output below an allowed URL", BuildRequest{Output: "https://mirror.example/cc/o"}, 403},
+		{"input beside an allowed URL", BuildRequest{Output: out(), Inputs: in("https://mirror.example/ccx/a.wet.gz")}, 403},
 		{"recipe_path outside", BuildRequest{Output: out(), RecipePath: O + "/recipe.yaml"}, 403},
 		{"recipe_path relative", BuildRequest{Output: out(), RecipePath: "recipe.yaml"}, 403},
 		{"recipe model outside", BuildRequest{Output: out(), Recipe: withModel(O + "/tok.model")}, 403},
@@ -399,6 +401,30 @@ func TestConfinerCheck(t *testing.T) {
 	} {
 		if err := c.Check(ref); (err == nil) != ok {
 			t.Errorf("Check(%q) = %v, want allowed=%v", ref, err, ok)
+		}
+	}
+	if err := c.AllowURLs([]string{"https://data.commoncrawl.org/crawl-data"}); err != nil {
+		t.Fatal(err)
+	}
+	for ref, ok := range map[string]bool{
+		"https://data.commoncrawl.org/crawl-data/CC-MAIN-2023-06/x.wet.gz": true,
+		"https://data.commoncrawl.org/crawl-data":                          false, // the folder itself is no file
+		"https://data.commoncrawl.org/crawl-data2/x":                       false,
+		"https://data.commoncrawl.org/other/x":                             false,
+		"https://data.commoncrawl.org.evil.com/crawl-data/x":               false,
+		"https://evil.com/https://data.commoncrawl.org/crawl-data/x":       false,
+		"https://data.commoncrawl.org/crawl-data/../x":                     false,
+		"https://data.commoncrawl.org/crawl-data/%2e%2e/x":                 false,
+		"https://u:p@data.commoncrawl.org/crawl-data/x":                    false,
+		"http://data.commoncrawl.org/crawl-data/x":                         false,
+	} {
+		if err := c.Check(ref); (err == nil) != ok {
+			t.Errorf("Check(%q) = %v, want allowed=%v", ref, err, ok)
+		}
+	}
+	for _, bad := range []string{"ftp://x/", "https://", "https://u@h/", "https://h/a/../b"} {
+		if err := c.AllowURLs([]string{bad}); err == nil {
+			t.Errorf("AllowURLs(%q) accepted", bad)
 		}
 	}
 	if _, err := NewConfiner(nil, []string{"http://x"}); err == nil {
