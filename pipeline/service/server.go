@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -276,7 +277,27 @@ func (s *Server) run(ctx context.Context, id string, r Record, lv *live) {
 	s.kick()
 }
 
-func (s *Server) attempt(ctx context.Context, r *Record, lv *live, log *slog.Logger) error {
+func (s *Server) attempt(ctx context.Context, r *Record, lv *live, log *slog.Logger) (err error) {
+	lf, err := os.OpenFile(s.state.log(r.ID), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer lf.Close()
+	fmt.Fprintf(lf, "# tokenmill serve: build %s attempt %d started %s\n", r.ID, r.Attempts, time.Now().UTC().Format(time.RFC3339))
+	defer func() {
+		// A build that panics fails alone; the server and the other
+		// builds go on.
+		if p := recover(); p != nil {
+			err = fmt.Errorf("build panicked: %v", p)
+			log.Error("build panicked", "panic", p, "stack", string(debug.Stack()))
+		}
+		if err != nil {
+			fmt.Fprintf(lf, "# tokenmill serve: attempt %d ended: %v\n", r.Attempts, err)
+		} else {
+			fmt.Fprintf(lf, "# tokenmill serve: attempt %d succeeded\n", r.Attempts)
+		}
+	}()
+
 	data, dir, err := s.recipeOf(r)
 	if err != nil {
 		return err
@@ -313,12 +334,6 @@ func (s *Server) attempt(ctx context.Context, r *Record, lv *live, log *slog.Log
 	})
 	defer func() { stopPoll(); pw.Wait() }()
 
-	lf, err := os.OpenFile(s.state.log(r.ID), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return err
-	}
-	defer lf.Close()
-	fmt.Fprintf(lf, "# tokenmill serve: build %s attempt %d started %s\n", r.ID, r.Attempts, time.Now().UTC().Format(time.RFC3339))
 	workers := r.Request.Workers
 	if workers <= 0 {
 		workers = s.cfg.Workers
@@ -326,14 +341,12 @@ func (s *Server) attempt(ctx context.Context, r *Record, lv *live, log *slog.Log
 	job := Job{ID: r.ID, Request: r.Request, RecipeFile: r.RecipeFile, Workers: workers, Log: lf, Attempt: r.Attempts}
 	res, err := s.cfg.Run(ctx, job, lv.report)
 	if err != nil {
-		fmt.Fprintf(lf, "# tokenmill serve: attempt %d ended: %v\n", r.Attempts, err)
 		return err
 	}
 	lv.poll(context.WithoutCancel(ctx), out, p.digest)
 	if res != nil && res.Manifest != "" {
 		log.Info("manifest written", "url", res.Manifest)
 	}
-	fmt.Fprintf(lf, "# tokenmill serve: attempt %d succeeded\n", r.Attempts)
 	return nil
 }
 

@@ -64,6 +64,9 @@ func (f *fake) run(ctx context.Context, job Job, progress func(Progress)) (*Resu
 	h := f.hold[job.Request.Output]
 	err := f.fails
 	f.mu.Unlock()
+	if strings.HasSuffix(job.Request.Output, "/panic") {
+		panic("planted")
+	}
 	fmt.Fprintf(job.Log, "fake build of %s\n", job.Request.Output)
 	out, oerr := storage.Open(ctx, job.Request.Output)
 	if oerr != nil {
@@ -568,6 +571,10 @@ func TestMetrics(t *testing.T) {
 	e := newEnv(t, nil)
 	_, st := e.submit(BuildRequest{Output: e.root + "/m"})
 	e.wait(st.ID, StateSucceeded)
+	_, st = e.submit(BuildRequest{Output: e.root + "/panic"})
+	if st := e.wait(st.ID, StateFailed); !strings.Contains(st.Error, "build panicked: planted") {
+		t.Errorf("panicking build: %q", st.Error)
+	}
 	e.fake.fails = fmt.Errorf("boom")
 	_, st = e.submit(BuildRequest{Output: e.root + "/n"})
 	e.wait(st.ID, StateFailed)
@@ -576,7 +583,7 @@ func TestMetrics(t *testing.T) {
 	text := string(body)
 	for _, want := range []string{
 		`tokenmill_builds{state="succeeded"} 1`,
-		`tokenmill_builds{state="failed"} 1`,
+		`tokenmill_builds{state="failed"} 2`,
 		`tokenmill_builds{state="queued"} 0`,
 		`tokenmill_queue_depth 0`,
 		`tokenmill_builds_finished_total{state="succeeded"} 1`,
@@ -587,8 +594,8 @@ func TestMetrics(t *testing.T) {
 		`tokenmill_tokens_total{source="cc"} 70`,
 		`tokenmill_documents_dropped_total{reason="langid:lang=de",source="cc"} 2`,
 		`tokenmill_step_seconds_total{source="cc",step="langid"} 0.5`,
-		`tokenmill_errors_total{kind="build"} 1`,
-		`tokenmill_http_request_duration_seconds_count{code="201",method="POST",route="POST /v1/builds"} 2`,
+		`tokenmill_errors_total{kind="build"} 2`,
+		`tokenmill_http_request_duration_seconds_count{code="201",method="POST",route="POST /v1/builds"} 3`,
 		`tokenmill_http_request_duration_seconds_count{code="401",method="GET",route="GET /v1/builds"} 1`,
 		`go_goroutines`,
 		`process_resident_memory_bytes`,
