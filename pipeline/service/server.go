@@ -238,7 +238,7 @@ func (s *Server) run(ctx context.Context, id string, r Record, lv *live) {
 	log.Info("build started", "output", r.Request.Output)
 	err := s.attempt(ctx, &r, lv, log)
 	var stats *pipeline.Stats
-	if err == nil && !lv.userCanceled() {
+	if err == nil {
 		stats = s.readStats(&r)
 	}
 
@@ -248,10 +248,11 @@ func (s *Server) run(ctx context.Context, id string, r Record, lv *live) {
 	rec := s.builds[id]
 	now := time.Now().UTC()
 	switch {
-	case lv.userCanceled():
+	case err != nil && lv.userCanceled():
+		// (A cancel that came after the build had finished changes nothing.)
 		rec.State, rec.Finished = StateCanceled, &now
 		log.Info("build canceled")
-	case s.ctx.Err() != nil:
+	case err != nil && s.ctx.Err() != nil:
 		// Server shutdown: leave it "running" for the next server.
 		log.Info("build interrupted by shutdown; it resumes when the server starts again")
 		s.kick()
