@@ -26,15 +26,20 @@
 //   - Confinement: local paths must resolve (symlinks included, through
 //     filepath.EvalSymlinks of the deepest existing ancestor) inside a
 //     --root; s3:// and gs:// URLs must name a configured bucket (and its
-//     prefix, and exactly its query: no endpoint override); embed:// is
-//     always readable; every other scheme, `..` segments, relative paths in
-//     a request and file://host tricks are refused. The check covers the
+//     prefix, and exactly its query: no endpoint override); http(s) URLs
+//     may be read (never written) below a configured prefix, without
+//     escapes or user info; embed:// is always readable; every other
+//     scheme, `..` segments, relative paths in a request and file://host
+//     tricks are refused, and so is the state folder even inside a root. The check covers the
 //     request's inputs and output, every file-like value of the recipe, and
 //     the inputs the sources resolve (listings and folders are read through
 //     a confined view, so a listing or a symlink in a folder cannot lead
 //     out). The check runs at submission and again before each run; between
 //     that check and the build's own reads a path swapped on disk is not
 //     seen (the build opens its files itself).
+//   - Queue: at most MaxBuilds run at once; the rest wait first in, first
+//     out, and an interrupted build goes ahead of them. Two active builds
+//     never share an output (nor one inside the other).
 //   - Progress is read from the output: the task markers the pipeline
 //     writes per committed input shard give, per source, the inputs done
 //     and the documents, tokens and bytes written; stats.json gives the
