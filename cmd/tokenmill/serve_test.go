@@ -11,11 +11,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -386,4 +388,86 @@ func TestServeCancel(t *testing.T) {
 	if st := a.wait(next, finished); st.State != service.StateSucceeded {
 		t.Errorf("the next build: %s %s", st.State, st.Error)
 	}
+}
+
+// TestHelperServe is not a test: TestServeKilled runs it in a child process.
+func TestHelperServe(t *testing.T) {
+	state := os.Getenv("TOKENMILL_SERVE_HELPER_STATE")
+	if state == "" {
+		t.Skip("helper process")
+	}
+	t.Setenv("TOKENMILL_TOKENS", serveToken)
+	cmd := newServeCmd()
+	cmd.SetContext(context.Background())
+	cmd.SetErr(io.Discard)
+	f := serveFlags{addr: os.Getenv("TOKENMILL_SERVE_HELPER_ADDR"), state: state, maxBuilds: 1, workers: 1,
+		roots: []string{os.Getenv("TOKENMILL_SERVE_HELPER_ROOT")}, maxBody: 1024}
+	if err := runServe(cmd, f, slowRegistry()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestServeKilled kills the server process with SIGKILL in the middle of a
+// build: nothing is shut down cleanly. A new server on the same state
+// folder finds the build "running", reruns it, and it ends with the same
+// files as a build that was never interrupted.
+func TestServeKilled(t *testing.T) {
+	tmp := t.TempDir()
+	root := filepath.Join(tmp, "root")
+	state := filepath.Join(tmp, "state")
+	os.MkdirAll(root, 0o755)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	child := exec.Command(os.Args[0], "-test.run=^TestHelperServe$")
+	child.Env = append(os.Environ(), "TOKENMILL_SERVE_HELPER_STATE="+state, "TOKENMILL_SERVE_HELPER_ADDR="+addr, "TOKENMILL_SERVE_HELPER_ROOT="+root)
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer child.Process.Kill()
+	a := api{t: t, url: "http://" + addr}
+	for i := 0; ; i++ {
+		resp, err := http.Get(a.url + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if i > 3000 {
+			t.Fatal("the server did not start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	recipe := fmt.Sprintf(slowRecipe, 4)
+	out := filepath.Join(root, "out")
+	id := a.submit(service.BuildRequest{Output: out, Recipe: recipe})
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if m, _ := filepath.Glob(filepath.Join(out, "_tasks/commoncrawl/*.json")); len(m) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no input shard committed within a minute")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	child.Process.Signal(syscall.SIGKILL)
+	child.Wait()
+	if _, err := os.Stat(filepath.Join(out, "manifest.json")); err == nil {
+		t.Fatal("the build finished before the kill: nothing to resume")
+	}
+	markers, _ := filepath.Glob(filepath.Join(out, "_tasks/commoncrawl/*.json"))
+	t.Logf("killed with %d of 3 input shards committed", len(markers))
+
+	srv, hs := testServer(t, state, root, slowRegistry(), 1)
+	defer func() { hs.Close(); srv.Close() }()
+	a = api{t: t, url: hs.URL}
+	st := a.wait(id, finished)
+	if st.State != service.StateSucceeded || st.Attempts != 2 || st.Sources[0].InputsResumed != len(markers) {
+		t.Fatalf("after the kill: %s, attempt %d, %d resumed (%s)", st.State, st.Attempts, st.Sources[0].InputsResumed, st.Error)
+	}
+	clean := filepath.Join(tmp, "clean")
+	rf := filepath.Join(tmp, "slow.yaml")
+	os.WriteFile(rf, []byte(recipe), 0o644)
+	build(t, slowRegistry(), buildFlags{out: clean, recipe: rf, workers: 1})
+	sameFiles(t, outputFiles(t, out), outputFiles(t, clean))
 }
