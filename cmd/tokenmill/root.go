@@ -47,6 +47,7 @@ func newRootCmd() *cobra.Command {
 		newLangidCmd(),
 		newModelsCmd(),
 		newReportCmd(),
+		newServeCmd(),
 	)
 	return root
 }
