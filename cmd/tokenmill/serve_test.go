@@ -148,6 +148,13 @@ func TestServeCommand(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "manifest.json")); err != nil {
 		t.Error(err)
 	}
+	// The live report: the page tokenmill report writes, with this build's
+	// numbers in its data.
+	code, page := a.do("GET", "/v1/builds/"+id+"/report", nil)
+	if code != 200 || !bytes.Contains(page, []byte(`id="report-data"`)) ||
+		!bytes.Contains(page, []byte(fmt.Sprintf(`"docs_out":%d`, ps.Sources[0].DocsOut))) {
+		t.Errorf("report: %d, %d bytes", code, len(page))
+	}
 	// The same bytes as `tokenmill build --only commoncrawl`.
 	cli := filepath.Join(tmp, "cli")
 	build(t, defaultRegistry(), buildFlags{out: cli, only: []string{"commoncrawl"}, workers: 1})

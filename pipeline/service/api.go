@@ -1,6 +1,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/tokenmill/tokenmill/pipeline"
+	"github.com/tokenmill/tokenmill/pipeline/report"
 	"github.com/tokenmill/tokenmill/pipeline/storage"
 )
 
@@ -46,6 +49,7 @@ const maxLogChunk = 4 << 20
 //	POST /v1/builds/{id}/cancel    cancel a queued or running build
 //	GET  /v1/builds/{id}/logs      the build's log (?offset=N: from byte N)
 //	GET  /v1/builds/{id}/stats     the output's stats.json
+//	GET  /v1/builds/{id}/report    the build report (tokenmill report's page), made on request
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -58,6 +62,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /v1/builds/{id}/cancel", s.authed(http.HandlerFunc(s.cancelBuild)))
 	mux.Handle("GET /v1/builds/{id}/logs", s.authed(http.HandlerFunc(s.logs)))
 	mux.Handle("GET /v1/builds/{id}/stats", s.authed(http.HandlerFunc(s.statsFile)))
+	mux.Handle("GET /v1/builds/{id}/report", s.authed(http.HandlerFunc(s.reportPage)))
 	mux.Handle("/", s.authed(http.NotFoundHandler()))
 	return s.instrument(mux)
 }
@@ -425,4 +430,44 @@ func (s *Server) statsFile(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(data)
+}
+
+// reportPage serves the build report of the build's output as it is now:
+// the page `tokenmill report` writes, made from the output's manifest,
+// stats and text shards at the time of the request.
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	rec, ok := s.lookup(w, r)
+	var c Record
+	if ok {
+		c = copyRecord(rec)
+	}
+	s.mu.Unlock()
+	if !ok {
+		return
+	}
+	if err := s.conf.Check(c.Request.Output); err != nil {
+		s.fail(w, forbidden(err))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), time.Minute)
+	defer cancel()
+	fs := pipeline.NewStores()
+	defer fs.Close()
+	d, err := report.Collect(ctx, fs, c.Request.Output, report.Options{SampleRows: 5000})
+	if errors.Is(err, storage.ErrNotExist) {
+		writeError(w, http.StatusNotFound, fmt.Errorf("build %s has no manifest yet (%s)", c.ID, c.State))
+		return
+	}
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	var b bytes.Buffer
+	if err := report.Render(&b, d); err != nil {
+		s.fail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(b.Bytes())
 }
