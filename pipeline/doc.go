@@ -19,6 +19,9 @@
 //   - Bad input is not fatal: readers report a malformed record through the
 //     SkipFunc they were opened with (a *RecordError that unwraps to a cause
 //     and usually to ErrCorrupt) and carry on with the next good record.
+//     A record left out on purpose (a Wikipedia redirect) goes through the
+//     same SkipFunc as a FilteredError: counted under its reason, not
+//     corrupt, never kept as an example.
 //
 // The pipeline must not know any source format or model: those live in
 // sources/, stages/, filters/ and dedup/ and reach it through the Registry.

@@ -44,12 +44,37 @@ func (e *CorruptError) Error() string { return e.Err.Error() }
 // Unwrap makes errors.Is(err, ErrCorrupt) hold, and keeps the cause reachable.
 func (e *CorruptError) Unwrap() []error { return []error{ErrCorrupt, e.Err} }
 
+// FilteredError is a record a reader leaves out on purpose because it is not
+// a document of the corpus (a redirect page, a page outside the article
+// namespace): not corrupt, not an error of the input, but counted under
+// Reason in the build's stats like a skipped record, so every record read is
+// accounted for. It does not wrap ErrCorrupt.
+type FilteredError struct {
+	Reason string
+	Err    error
+}
+
+// Filteredf returns a FilteredError with the given stats reason and message.
+func Filteredf(reason, format string, args ...any) error {
+	return &FilteredError{Reason: reason, Err: fmt.Errorf(format, args...)}
+}
+
+func (e *FilteredError) Error() string { return e.Err.Error() }
+
+// Unwrap keeps the cause reachable.
+func (e *FilteredError) Unwrap() error { return e.Err }
+
 // SkipReason returns the stats reason of a skipped record's error: the
-// CorruptError's reason where there is one, "error" otherwise.
+// CorruptError's or FilteredError's reason where there is one, "error"
+// otherwise.
 func SkipReason(err error) string {
 	var c *CorruptError
 	if errors.As(err, &c) && c.Reason != "" {
 		return c.Reason
+	}
+	var f *FilteredError
+	if errors.As(err, &f) && f.Reason != "" {
+		return f.Reason
 	}
 	return "error"
 }

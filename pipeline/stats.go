@@ -83,9 +83,13 @@ func (s *SourceStats) skip(err error) {
 	if errors.As(err, &re) {
 		msg = re.Error()
 	}
+	// Filtered records are expected by the thousand; the examples are kept
+	// for damage.
+	var f *FilteredError
+	filtered := errors.As(err, &f)
 	s.mu.Lock()
 	s.Skipped[SkipReason(err)]++
-	if len(s.SkipExamples) < maxSkipExamples {
+	if !filtered && len(s.SkipExamples) < maxSkipExamples {
 		s.SkipExamples = append(s.SkipExamples, msg)
 	}
 	s.mu.Unlock()
