@@ -22,7 +22,8 @@ import (
 type filesReaderAt struct {
 	ctx context.Context
 	fs  pipeline.Files
-	url string
+	url  string
+	size int64
 
 	mu         sync.Mutex
 	r          io.ReadCloser
@@ -33,6 +34,20 @@ type filesReaderAt struct {
 func (ra *filesReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	ra.mu.Lock()
 	defer ra.mu.Unlock()
+	if off >= ra.size {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > ra.size-off {
+		n, err := ra.readAt(p[:ra.size-off], off)
+		if err == nil {
+			err = io.EOF
+		}
+		return n, err
+	}
+	return ra.readAt(p, off)
+}
+
+func (ra *filesReaderAt) readAt(p []byte, off int64) (int, error) {
 	if ra.r == nil || off != ra.pos {
 		if ra.r != nil {
 			ra.r.Close()
@@ -146,7 +161,7 @@ func open7z(ctx context.Context, fs pipeline.Files, url string, size int64, skip
 		}
 		size = fi.Size
 	}
-	ra := &filesReaderAt{ctx: ctx, fs: fs, url: url}
+	ra := &filesReaderAt{ctx: ctx, fs: fs, url: url, size: size}
 	z, err := sevenzip.NewReader(ra, size)
 	if err != nil {
 		ra.Close()

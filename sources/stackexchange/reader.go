@@ -147,7 +147,7 @@ func (r *Reader) scan() error {
 			if errors.Is(err, ErrRowTruncated) {
 				reason = ReasonTruncatedRow
 			}
-			r.report(rowName(idx), off, pipeline.Corruptf(reason, "stackexchange: %v", err))
+			r.report(rowName(idx), off, pipeline.Corruptf(reason, "%v", err))
 			continue
 		}
 		if err := r.add(s.Attrs(), idx, off); err != nil {
