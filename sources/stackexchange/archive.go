@@ -20,8 +20,8 @@ import (
 // not continue the last one. It remembers the first storage failure so that
 // the reader can tell it from damaged data.
 type filesReaderAt struct {
-	ctx context.Context
-	fs  pipeline.Files
+	ctx  context.Context
+	fs   pipeline.Files
 	url  string
 	size int64
 

@@ -195,4 +195,3 @@ func (s *Source) Open(ctx context.Context, fs pipeline.Files, in pipeline.Input,
 	}
 	return NewReader(ctx, in.URL, dec, multiCloser{dec, raw}, ec.failure, skip, opts), nil
 }
-

@@ -199,11 +199,11 @@ func TestSites(t *testing.T) {
 		}
 	}
 	for u, want := range map[string]string{
-		"s3://b/dump/stackoverflow.com-Posts.7z":            "stackoverflow.com",
-		"/d/unix.stackexchange.com.7z":                      "unix.stackexchange.com",
-		"/d/mathoverflow.net.7z":                            "mathoverflow.net",
-		"/d/unix.stackexchange.com/Posts.xml":               "unix.stackexchange.com",
-		"gs://b/x/ru.stackoverflow.com/Posts.xml.zst?a=b":   "ru.stackoverflow.com",
+		"s3://b/dump/stackoverflow.com-Posts.7z":          "stackoverflow.com",
+		"/d/unix.stackexchange.com.7z":                    "unix.stackexchange.com",
+		"/d/mathoverflow.net.7z":                          "mathoverflow.net",
+		"/d/unix.stackexchange.com/Posts.xml":             "unix.stackexchange.com",
+		"gs://b/x/ru.stackoverflow.com/Posts.xml.zst?a=b": "ru.stackoverflow.com",
 		"https://archive.org/download/stackexchange/a.7z": "a",
 	} {
 		if got := SiteOf(u); got != want {

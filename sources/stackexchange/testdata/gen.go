@@ -27,9 +27,9 @@ import (
 // set.
 type post struct {
 	Id, PostTypeId, ParentId, AcceptedAnswerId string
-	CreationDate, Score, ViewCount, Body        string
-	OwnerUserId, LastActivityDate, Title, Tags  string
-	AnswerCount, CommentCount, ContentLicense   string
+	CreationDate, Score, ViewCount, Body       string
+	OwnerUserId, LastActivityDate, Title, Tags string
+	AnswerCount, CommentCount, ContentLicense  string
 }
 
 // esc escapes an attribute value as the dumps do (.NET's XmlWriter).
@@ -192,7 +192,6 @@ func pipeTags(t ...string) string {
 	}
 	return "|" + strings.Join(t, "|") + "|"
 }
-
 
 func main() {
 	sample := flag.String("sample", "", "write the embedded sample corpus to this folder instead")
