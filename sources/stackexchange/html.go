@@ -18,8 +18,7 @@ import (
 //     the line.
 //   - <pre> (with or without <code>) is kept verbatim: tags inside it are
 //     removed, entities decoded, every space, tab and line kept, except the
-//     one line break a browser drops right after <pre> and the line breaks
-//     at the end of the block.
+//     empty lines at the start and the end of the block.
 //   - Inline code, emphasis, links and other inline elements keep their text
 //     and lose their markup (a link's target is dropped); images are dropped
 //     with their alt text; <script>, <style> and comments are dropped.
@@ -467,7 +466,7 @@ func (c *htmlConverter) flush() {
 
 func (c *htmlConverter) endPre() {
 	c.pre = 0
-	t := strings.TrimRight(string(c.preBuf), "\n")
+	t := strings.Trim(string(c.preBuf), "\n")
 	c.preBuf = c.preBuf[:0]
 	if strings.TrimSpace(t) != "" {
 		c.emit(t)
