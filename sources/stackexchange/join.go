@@ -90,7 +90,8 @@ type joiner struct {
 	mem    []record
 	used   int64
 	runs   []string
-	// Spills and SpilledBytes count what went to disk, for tests and stats.
+	// Spills counts the runs written (spills and intermediate merges) and
+	// SpilledBytes the bytes spilled, for tests and stats.
 	Spills       int
 	SpilledBytes int64
 }
@@ -129,7 +130,7 @@ func (j *joiner) spill() error {
 		j.tmp = d
 	}
 	j.sortMem()
-	name := filepath.Join(j.tmp, fmt.Sprintf("run-%05d", len(j.runs)))
+	name := filepath.Join(j.tmp, fmt.Sprintf("run-%05d", j.Spills))
 	f, err := os.Create(name)
 	if err != nil {
 		return fmt.Errorf("stackexchange: join spill: %w", err)
@@ -179,8 +180,70 @@ func (j *joiner) finish() (recordIter, error) {
 	if err := j.spill(); err != nil {
 		return nil, err
 	}
+	// Merge runs maxFanIn at a time until one pass can merge them all, so
+	// that a small cap on a large file never needs thousands of open files.
+	for len(j.runs) > maxFanIn {
+		if err := j.mergeRuns(maxFanIn); err != nil {
+			return nil, err
+		}
+	}
+	return j.openMerge(j.runs)
+}
+
+// maxFanIn is the most runs merged at once.
+const maxFanIn = 64
+
+// mergeRuns merges the first n runs into one new run at the end of the list.
+func (j *joiner) mergeRuns(n int) error {
+	m, err := j.openMerge(j.runs[:n])
+	if err != nil {
+		return err
+	}
+	name := filepath.Join(j.tmp, fmt.Sprintf("run-%05d", j.Spills))
+	j.Spills++
+	f, err := os.Create(name)
+	if err != nil {
+		m.Close()
+		return fmt.Errorf("stackexchange: join merge: %w", err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	var buf []byte
+	for {
+		r, ok, err := m.next()
+		if err != nil {
+			m.Close()
+			f.Close()
+			return err
+		}
+		if !ok {
+			break
+		}
+		buf = appendRecord(buf[:0], r)
+		if _, err := w.Write(buf); err != nil {
+			m.Close()
+			f.Close()
+			return fmt.Errorf("stackexchange: join merge %s: %w", name, err)
+		}
+	}
+	m.Close()
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("stackexchange: join merge %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("stackexchange: join merge %s: %w", name, err)
+	}
+	for _, old := range j.runs[:n] {
+		os.Remove(old)
+	}
+	j.runs = append(j.runs[n:], name)
+	return nil
+}
+
+// openMerge opens a merge over the named runs.
+func (j *joiner) openMerge(runs []string) (*mergeIter, error) {
 	m := &mergeIter{}
-	for _, name := range j.runs {
+	for _, name := range runs {
 		f, err := os.Open(name)
 		if err != nil {
 			m.Close()
