@@ -15,7 +15,7 @@ import (
 //     an item are separated by a single line break.
 //   - Text outside <pre> has its runs of whitespace collapsed to one space
 //     and trimmed at the ends of lines, as a browser shows it; <br> breaks
-//     the line.
+//     the line (a run of them leaves one empty line at most).
 //   - <pre> (with or without <code>) is kept verbatim: tags inside it are
 //     removed, entities decoded, every space, tab and line kept, except the
 //     empty lines at the start and the end of the block.
@@ -448,7 +448,12 @@ func (c *htmlConverter) text(s string) {
 	}
 }
 
+// lineBreak ends the current line; a run of <br> leaves at most one empty
+// line.
 func (c *htmlConverter) lineBreak() {
+	if n := len(c.line); n >= 2 && c.line[n-1] == '\n' && c.line[n-2] == '\n' {
+		return
+	}
 	c.line = append(c.line, '\n')
 	c.lineStart = len(c.line)
 	c.space = false

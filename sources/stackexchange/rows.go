@@ -70,7 +70,7 @@ type span struct{ name, val []byte }
 
 // NewRowScanner returns a scanner over r (decompressed bytes).
 func NewRowScanner(r io.Reader) *RowScanner {
-	return &RowScanner{r: r, buf: make([]byte, 1<<20)}
+	return &RowScanner{r: r, buf: make([]byte, 64<<10)}
 }
 
 // RowIndex is the 0-based index of the last row scanned among the file's
