@@ -3,6 +3,7 @@ package stackexchange
 import (
 	"bytes"
 	"context"
+	"html"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,6 +74,19 @@ func FuzzHTMLToText(f *testing.F) {
 		}
 		if !strings.Contains(strings.ToLower(h), "<pre") && strings.Contains(out, "\n\n\n") {
 			t.Fatalf("two blank lines in %q from %q", out, h)
+		}
+	})
+}
+
+// FuzzUnescapeHTML: the fast entity decoder gives html.UnescapeString's
+// result on any text.
+func FuzzUnescapeHTML(f *testing.F) {
+	for _, s := range []string{"&lt;&gt;&amp;&quot;&#39;", "&amp &lt &#x41 &#65;&eacute;&notit; &notin;", "&&&;#", "a &#128; &#0; &#xD800; &#x110000;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(unescapeHTML(nil, s)), html.UnescapeString(s); got != want {
+			t.Fatalf("unescapeHTML(%q) = %q, want %q", s, got, want)
 		}
 	})
 }

@@ -49,6 +49,7 @@ type htmlConverter struct {
 	preBuf    []byte
 	skipUntil string // inside <script> or <style>: the end tag sought
 	cells     []int  // per open table: cells seen in the current row
+	ent       []byte // entity decoding scratch
 }
 
 type container struct {
@@ -417,7 +418,8 @@ func (c *htmlConverter) popTo(k byte) {
 
 func (c *htmlConverter) text(s string) {
 	if strings.IndexByte(s, '&') >= 0 {
-		s = html.UnescapeString(s)
+		c.ent = unescapeHTML(c.ent[:0], s)
+		s = bytesView(c.ent)
 	}
 	if c.pre > 0 {
 		if c.preFirst && strings.HasPrefix(s, "\n") {
@@ -461,21 +463,21 @@ func (c *htmlConverter) lineBreak() {
 
 // flush emits the inline text gathered so far as a block.
 func (c *htmlConverter) flush() {
-	t := strings.Trim(string(c.line), "\n")
+	if len(c.line) > 0 {
+		if t := strings.Trim(bytesView(c.line), "\n"); t != "" {
+			c.emit(t) // emit copies t into out before line is reused
+		}
+	}
 	c.line = c.line[:0]
 	c.lineStart, c.space = 0, false
-	if t != "" {
-		c.emit(t)
-	}
 }
 
 func (c *htmlConverter) endPre() {
 	c.pre = 0
-	t := strings.Trim(string(c.preBuf), "\n")
-	c.preBuf = c.preBuf[:0]
-	if strings.TrimSpace(t) != "" {
-		c.emit(t)
+	if t := strings.Trim(bytesView(c.preBuf), "\n"); strings.TrimSpace(t) != "" {
+		c.emit(t) // emit copies t into out before preBuf is reused
 	}
+	c.preBuf = c.preBuf[:0]
 }
 
 // emit writes a block of lines with the separator and line prefixes its
@@ -549,4 +551,41 @@ func commonPrefix(a, b string) string {
 		i++
 	}
 	return a[:i]
+}
+
+// unescapeHTML appends s with its character references decoded to out,
+// exactly as html.UnescapeString decodes them: the five references posts
+// are full of are decoded here, every other one by html.UnescapeString on
+// the text from its '&' to the next '&' (a reference never reaches past
+// one), which gives the same result as decoding the whole.
+func unescapeHTML(out []byte, s string) []byte {
+	for {
+		i := strings.IndexByte(s, '&')
+		if i < 0 {
+			return append(out, s...)
+		}
+		out = append(out, s[:i]...)
+		s = s[i:]
+		switch {
+		case strings.HasPrefix(s, "&lt;"):
+			out, s = append(out, '<'), s[4:]
+		case strings.HasPrefix(s, "&gt;"):
+			out, s = append(out, '>'), s[4:]
+		case strings.HasPrefix(s, "&amp;"):
+			out, s = append(out, '&'), s[5:]
+		case strings.HasPrefix(s, "&quot;"):
+			out, s = append(out, '"'), s[6:]
+		case strings.HasPrefix(s, "&#39;"):
+			out, s = append(out, '\''), s[5:]
+		default:
+			j := strings.IndexByte(s[1:], '&')
+			if j < 0 {
+				j = len(s)
+			} else {
+				j++
+			}
+			out = append(out, html.UnescapeString(s[:j])...)
+			s = s[j:]
+		}
+	}
 }

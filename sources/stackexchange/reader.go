@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/tokenmill/tokenmill/pipeline"
 )
@@ -189,18 +190,23 @@ func (r *Reader) add(a *Attrs, idx, off int64) error {
 			return bad("question %d has no Title", a.Id)
 		}
 		return r.j.add(record{QID: a.Id, Kind: kindQuestion, Score: a.Score, ID: a.Id, Date: a.CreationDate,
-			Title: strings.TrimSpace(a.Title), Text: r.conv.convert(a.Body), Tags: joinTags(a.Tags), Row: idx, Off: off})
+			Title: strings.TrimSpace(a.Title), Text: r.conv.convert(bytesView(a.Body)), Tags: joinTags(a.Tags), Row: idx, Off: off})
 	case 2:
 		if !a.HasParent {
 			return bad("answer %d has no ParentId", a.Id)
 		}
 		return r.j.add(record{QID: a.ParentId, Kind: kindAnswer, Score: a.Score, ID: a.Id,
-			Text: r.conv.convert(a.Body), Row: idx, Off: off})
+			Text: r.conv.convert(bytesView(a.Body)), Row: idx, Off: off})
 	}
 	r.report(rowName(idx), off, pipeline.Filteredf(PostTypeReason(a.PostTypeId),
 		"stackexchange: post %d of type %d is not a question or an answer", a.Id, a.PostTypeId))
 	return nil
 }
+
+// bytesView is b as a string without a copy, for the HTML converter, which
+// reads its input and keeps no reference to it; b must not change while the
+// string is in use.
+func bytesView(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // joinTags turns the Tags attribute into a comma-separated list: older dumps
 // write "<a><b>", newer ones "|a|b|".

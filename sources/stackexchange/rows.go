@@ -28,12 +28,15 @@ const MaxRowBytes = 64 << 20
 // Attrs are the attributes of a Posts.xml row the source uses, decoded:
 // XML entity and character references replaced, literal tabs and line
 // breaks normalized to spaces as XML attribute-value normalization does (a
-// line break the dump wrote as &#xA; stays a line break).
+// line break the dump wrote as &#xA; stays a line break). Body, the largest,
+// is not copied into a string: it points into the scanner's buffers and is
+// valid until the next Scan.
 type Attrs struct {
 	Id, PostTypeId, ParentId, Score int64
 	HasId, HasPostType, HasParent   bool
 	HasScore, HasTitle              bool
-	Title, Body, Tags, CreationDate string
+	Title, Tags, CreationDate       string
+	Body                            []byte
 }
 
 // RowScanner reads the <row .../> elements of a StackExchange dump table
@@ -63,6 +66,7 @@ type RowScanner struct {
 	rowErr error
 	attrs  Attrs
 	scr    []byte // decoding scratch
+	body   []byte // the Body's decoding scratch
 	spans  []span
 }
 
@@ -340,14 +344,18 @@ func (s *RowScanner) decode(row []byte) error {
 			a.Title, err = s.str(sp.val)
 			a.HasTitle = true
 		case "Body":
-			a.Body, err = s.str(sp.val)
+			a.Body = sp.val
+			if bytes.IndexByte(sp.val, '&') >= 0 || hasLiteralSpace(sp.val) {
+				s.body, err = unescape(s.body[:0], sp.val)
+				a.Body = s.body
+			}
 		case "Tags":
 			a.Tags, err = s.str(sp.val)
 		case "CreationDate":
 			a.CreationDate, err = s.str(sp.val)
 		default:
 			if bytes.IndexByte(sp.val, '&') >= 0 {
-				_, err = s.unescape(sp.val)
+				s.scr, err = unescape(s.scr[:0], sp.val)
 			}
 		}
 		if err != nil {
@@ -360,7 +368,8 @@ func (s *RowScanner) decode(row []byte) error {
 func (s *RowScanner) intAttr(sp span) (int64, bool, error) {
 	v := sp.val
 	if bytes.IndexByte(v, '&') >= 0 || bytes.ContainsAny(v, " \t\r\n") {
-		d, err := s.unescape(v)
+		d, err := unescape(s.scr[:0], v)
+		s.scr = d
 		if err != nil {
 			return 0, false, err
 		}
@@ -377,7 +386,8 @@ func (s *RowScanner) str(v []byte) (string, error) {
 	if bytes.IndexByte(v, '&') < 0 && !hasLiteralSpace(v) {
 		return string(v), nil
 	}
-	d, err := s.unescape(v)
+	d, err := unescape(s.scr[:0], v)
+	s.scr = d
 	return string(d), err
 }
 
@@ -390,12 +400,12 @@ func hasLiteralSpace(v []byte) bool {
 	return false
 }
 
-// unescape decodes an attribute value into s.scr: the five predefined
-// entities, decimal and hexadecimal character references to characters XML
-// allows, and attribute-value normalization of literal whitespace (a CR LF
-// pair is one line break, and every line break or tab becomes a space).
-func (s *RowScanner) unescape(v []byte) ([]byte, error) {
-	out := s.scr[:0]
+// unescape appends the decoded attribute value v to out: the five
+// predefined entities, decimal and hexadecimal character references to
+// characters XML allows, and attribute-value normalization of literal
+// whitespace (a CR LF pair is one line break, and every line break or tab
+// becomes a space).
+func unescape(out, v []byte) ([]byte, error) {
 	for i := 0; i < len(v); {
 		c := v[i]
 		switch c {
@@ -422,8 +432,7 @@ func (s *RowScanner) unescape(v []byte) ([]byte, error) {
 		}
 		semi := bytes.IndexByte(v[i:min(len(v), i+12)], ';')
 		if semi < 0 {
-			s.scr = out
-			return nil, fmt.Errorf("%w: unterminated %q", ErrEntity, v[i:min(len(v), i+12)])
+			return out, fmt.Errorf("%w: unterminated %q", ErrEntity, v[i:min(len(v), i+12)])
 		}
 		ref := v[i+1 : i+semi]
 		i += semi + 1
@@ -445,17 +454,14 @@ func (s *RowScanner) unescape(v []byte) ([]byte, error) {
 			continue
 		}
 		if len(ref) < 2 || ref[0] != '#' {
-			s.scr = out
-			return nil, fmt.Errorf("%w: undefined entity &%s;", ErrEntity, ref)
+			return out, fmt.Errorf("%w: undefined entity &%s;", ErrEntity, ref)
 		}
 		r, ok := charRef(ref[1:])
 		if !ok {
-			s.scr = out
-			return nil, fmt.Errorf("%w: &%s;", ErrEntity, ref)
+			return out, fmt.Errorf("%w: &%s;", ErrEntity, ref)
 		}
 		out = utf8.AppendRune(out, r)
 	}
-	s.scr = out
 	return out, nil
 }
 
