@@ -6,6 +6,7 @@ import (
 	"github.com/tokenmill/tokenmill/filters/langid"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
+	"github.com/tokenmill/tokenmill/sources/stackexchange"
 	"github.com/tokenmill/tokenmill/stages/normalize"
 )
 
@@ -17,5 +18,6 @@ func defaultRegistry() *pipeline.Registry {
 	normalize.Register(r)
 	langid.Register(r)
 	ccnet.Register(r)
+	stackexchange.Register(r)
 	return r
 }
