@@ -1,14 +1,25 @@
 package main
 
 import (
+	"io/fs"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/tokenmill/tokenmill/stages/shard"
 )
+
+// seDocRow holds the columns of a text shard that TestBuildStackExchange
+// checks.
+type seDocRow struct {
+	ID        string            `parquet:"id"`
+	Text      string            `parquet:"text"`
+	URL       string            `parquet:"url"`
+	Lang      string            `parquet:"lang"`
+	LangScore float32           `parquet:"lang_score"`
+	Meta      map[string]string `parquet:"meta"`
+}
 
 // TestBuildStackExchange builds the embedded sample's StackExchange archives
 // (made by tools/stackexchangesample): the listed sites' questions are kept
@@ -19,11 +30,13 @@ import (
 func TestBuildStackExchange(t *testing.T) {
 	out := t.TempDir()
 	summary := build(t, defaultRegistry(), buildFlags{out: out, only: []string{"stackexchange"}, workers: 2})
-	docs := map[string]shard.DocRow{}
+	docs := map[string]seDocRow{}
 	var ids []string
-	files, _ := filepath.Glob(filepath.Join(out, "docs/stackexchange/*.parquet"))
-	for _, f := range files {
-		rows, err := parquet.ReadFile[shard.DocRow](f)
+	filepath.WalkDir(filepath.Join(out, "docs", "stackexchange"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(p, ".parquet") {
+			return err
+		}
+		rows, err := parquet.ReadFile[seDocRow](p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,7 +44,8 @@ func TestBuildStackExchange(t *testing.T) {
 			ids = append(ids, r.ID)
 			docs[r.ID] = r
 		}
-	}
+		return nil
+	})
 	sort.Strings(ids)
 	// Kept: every question of the two listed sites but the cross-posted
 	// copy (unix.stackexchange.com:1030, the later input's), the malformed
