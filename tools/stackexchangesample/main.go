@@ -8,6 +8,7 @@
 //	go run ./tools/stackexchangesample -out recipes/sample/stackexchange
 //
 // The texts are written for the sample; no post comes from a real dump.
+// The folder's README.md (written by hand) lists the planted cases;
 // cmd/tokenmill's TestBuildStackExchange asserts on the IDs it keeps and
 // drops, so change both together.
 package main
