@@ -13,6 +13,7 @@ import (
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
 	"github.com/tokenmill/tokenmill/sources/github"
 	"github.com/tokenmill/tokenmill/sources/github/bigquery"
+	"github.com/tokenmill/tokenmill/sources/stackexchange"
 	"github.com/tokenmill/tokenmill/sources/wikipedia"
 	"github.com/tokenmill/tokenmill/stages/codeheader"
 	"github.com/tokenmill/tokenmill/stages/normalize"
@@ -36,5 +37,6 @@ func defaultRegistry() *pipeline.Registry {
 	github.RegisterWith(r, bigquery.Factory)
 	heuristics.RegisterCode(r)
 	codeheader.Register(r)
+	stackexchange.Register(r)
 	return r
 }
