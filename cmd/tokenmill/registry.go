@@ -16,6 +16,7 @@ import (
 	"github.com/tokenmill/tokenmill/sources/wikipedia"
 	"github.com/tokenmill/tokenmill/stages/codeheader"
 	"github.com/tokenmill/tokenmill/stages/normalize"
+	"github.com/tokenmill/tokenmill/stages/parquet"
 	"github.com/tokenmill/tokenmill/stages/tokenizer"
 )
 
@@ -36,5 +37,6 @@ func defaultRegistry() *pipeline.Registry {
 	github.RegisterWith(r, bigquery.Factory)
 	heuristics.RegisterCode(r)
 	codeheader.Register(r)
+	parquet.Register(r)
 	return r
 }

@@ -2,6 +2,7 @@ package parquet
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/pipeline/manifest"
@@ -101,4 +102,22 @@ func (s *shardSink) Abort() {
 	if s.tokens != nil {
 		s.tokens.Abort()
 	}
+}
+
+// Register makes the registry's plans write their shards with Sink.
+func Register(r *pipeline.Registry) {
+	r.RegisterSink(func(out *storage.Store, o pipeline.SinkOptions) (pipeline.Sink, error) {
+		return &Sink{Out: out, Docs: o.Docs, Tokens: o.Tokens,
+			Opts: Options{RowGroupBytes: o.RowGroupBytes, Metadata: ShardMetadata(o.Tokenizer)}}, nil
+	})
+}
+
+// ShardMetadata is the key/value metadata of every shard: which tokenizer
+// made the tokens, so a shard found alone still says how to decode it.
+func ShardMetadata(t *manifest.Tokenizer) map[string]string {
+	if t == nil {
+		return nil
+	}
+	return map[string]string{manifest.MetaTokenizerSHA256: t.SHA256, manifest.MetaTokenizerPath: t.Path,
+		manifest.MetaTokenizerVocabSize: fmt.Sprint(t.VocabSize)}
 }
