@@ -50,8 +50,16 @@ type TaskRecord struct {
 	Docs         int64            `json:"docs"`
 	Tokens       int64            `json:"tokens"`
 	Bytes        int64            `json:"bytes"`
-	Stats        *TaskStats       `json:"stats"`
+	// Group is, where the chain has a Gatherer, the digest of the names of
+	// the inputs the gatherers observed with this one (see groupDigest): an
+	// output made while another input of its group had failed is not the
+	// output of the whole group, and the next run makes it again.
+	Group string     `json:"group,omitempty"`
+	Stats *TaskStats `json:"stats"`
 }
+
+// groupDigest names a set of inputs observed together.
+func groupDigest(names []string) string { return Digest([]byte(strings.Join(names, "\n"))) }
 
 // GroupRecord is written when every task of a group of inputs has
 // committed: the counters each step of the chain reported for the group
@@ -263,6 +271,20 @@ func (s *sourceRun) group(ctx context.Context, gi, g0, g1 int) error {
 			committed = append(committed, i)
 		}
 	}
+	// Outputs made while part of the group had failed are made again.
+	if countGatherers(sp.Steps) > 0 {
+		want := groupDigest(names)
+		for i := g0; i < g1; i++ {
+			if rec := s.recs[i]; rec != nil && rec.Group != want {
+				s.recs[i] = nil
+				s.tot.s.Resumed--
+				s.done--
+				pending = append(pending, i)
+				committed = slices.DeleteFunc(committed, func(j int) bool { return j == i })
+			}
+		}
+		slices.Sort(pending)
+	}
 	grec, err := s.readGroupRecord(ctx, gi, names)
 	if err != nil {
 		return err
@@ -345,10 +367,20 @@ func (s *sourceRun) group(ctx context.Context, gi, g0, g1 int) error {
 		}
 	}
 	slices.SortFunc(ph.Tasks, func(a, b Task) int { return a.Index - b.Index })
+	observedBy := ""
+	if countGatherers(sp.Steps) > 0 {
+		var seen []string
+		for i := g0; i < g1; i++ {
+			if !s.isFailed(i) {
+				seen = append(seen, sp.Inputs[i].Name)
+			}
+		}
+		observedBy = groupDigest(seen)
+	}
 	ps := p.newPass(sp, sp.Steps)
 	var ids sync.Map // invariants: IDs are unique within a source's group
 	err = p.Executor.Run(ctx, ph, s.guard(func(ctx context.Context, t Task) error {
-		return s.write(ctx, ps, t, &ids)
+		return s.write(ctx, ps, t, observedBy, &ids)
 	}))
 	ps.close()
 	if err != nil {
@@ -422,7 +454,7 @@ func (s *sourceRun) guard(fn TaskFunc) TaskFunc {
 
 // write runs one write task: the whole chain over the input, its shards
 // committed, then its task record.
-func (s *sourceRun) write(ctx context.Context, ps *pass, t Task, ids *sync.Map) error {
+func (s *sourceRun) write(ctx context.Context, ps *pass, t Task, group string, ids *sync.Map) error {
 	p, sp, in := s.r.p, s.sp, t.Input
 	if t.CountOnly {
 		_, err := ps.runShard(ctx, in, nil, func(*Doc) error { return nil })
@@ -462,7 +494,7 @@ func (s *sourceRun) write(ctx context.Context, ps *pass, t Task, ids *sync.Map) 
 	}
 	rec := &TaskRecord{Format: RecordFormat, RecipeSHA256: p.Recipe.Digest,
 		Input:  manifest.Input{Path: in.URL, Part: in.Part, Size: size, SHA256: digest.Sum(), ETag: in.ETag},
-		Shards: r.Shards, Docs: r.Docs, Tokens: r.Tokens, Bytes: r.Bytes, Stats: tc.stats()}
+		Shards: r.Shards, Docs: r.Docs, Tokens: r.Tokens, Bytes: r.Bytes, Group: group, Stats: tc.stats()}
 	data, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return err

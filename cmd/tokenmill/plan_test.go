@@ -1,0 +1,364 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/tokenmill/tokenmill/pipeline"
+	"github.com/tokenmill/tokenmill/pipeline/manifest"
+	"github.com/tokenmill/tokenmill/pipeline/storage"
+	"github.com/tokenmill/tokenmill/recipes"
+)
+
+// planRun makes the plan of the embedded recipe (or recipePath) into out
+// and runs it; when stopAfter > 0 the run is cancelled right after that
+// many tasks have committed, as a build killed between two tasks.
+func planRun(t *testing.T, out, recipePath string, workers, stopAfter int) (*pipeline.Stats, error) {
+	t.Helper()
+	storage.RegisterEmbedded("sample", recipes.Sample())
+	reg := defaultRegistry()
+	rec, err := loadRecipe(recipePath, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	committed := 0
+	opt := pipeline.Options{Out: out, Workers: workers, TempDir: t.TempDir()}
+	if recipePath != "" {
+		opt.RecipeDir = filepath.Dir(recipePath)
+	}
+	if stopAfter > 0 {
+		opt.Progress = func(string, int, int) {
+			if committed++; committed == stopAfter {
+				cancel()
+			}
+		}
+	}
+	plan, err := pipeline.NewPlan(ctx, rec, reg, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plan.Close()
+	return plan.Run(ctx)
+}
+
+// statsWithoutTimes reads a stats.json without what differs between runs
+// by nature: seconds, and how many inputs an earlier run had committed.
+func statsWithoutTimes(t *testing.T, path string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(mustRead(t, path), &v); err != nil {
+		t.Fatal(err)
+	}
+	var strip func(any) any
+	strip = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			delete(x, "seconds")
+			delete(x, "resumed")
+			for k, e := range x {
+				x[k] = strip(e)
+			}
+		case []any:
+			for i, e := range x {
+				x[i] = strip(e)
+			}
+		}
+		return v
+	}
+	return strip(v)
+}
+
+// TestResumedStats interrupts the build of the embedded sample (five
+// sources, ten inputs) after 2, 3, 5 and 9 committed tasks and resumes it:
+// stats.json equals an uninterrupted build's but for timings, and every
+// other file is byte-identical. After 3 tasks CommonCrawl's three inputs
+// are committed and its group record is not; after 5 Wikipedia's group is
+// half done; both make the rerun recount the committed inputs.
+func TestResumedStats(t *testing.T) {
+	dir := t.TempDir()
+	clean := filepath.Join(dir, "clean")
+	if _, err := planRun(t, clean, "", 2, 0); err != nil {
+		t.Fatal(err)
+	}
+	want := statsWithoutTimes(t, filepath.Join(clean, "stats.json"))
+	for _, n := range []int{2, 3, 5, 9} {
+		out := filepath.Join(dir, fmt.Sprint("stop", n))
+		if _, err := planRun(t, out, "", 1, n); !errors.Is(err, context.Canceled) {
+			t.Fatalf("stopped after %d: %v", n, err)
+		}
+		recs := 0
+		for k := range outputFiles(t, filepath.Join(out, "_tasks")) {
+			if strings.HasSuffix(k, ".json") {
+				recs++
+			}
+		}
+		if recs != n {
+			t.Fatalf("stopped after %d: %d task records", n, recs)
+		}
+		st, err := planRun(t, out, "", 2, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resumed := 0
+		for _, s := range st.Sources {
+			resumed += s.Resumed
+		}
+		if resumed < n {
+			t.Errorf("stopped after %d: %d resumed", n, resumed)
+		}
+		if got := statsWithoutTimes(t, filepath.Join(out, "stats.json")); !reflect.DeepEqual(got, want) {
+			g, _ := json.MarshalIndent(got, "", " ")
+			w, _ := json.MarshalIndent(want, "", " ")
+			t.Errorf("stopped after %d: stats.json differs:\n%s\nwant\n%s", n, g, w)
+		}
+		sameFiles(t, outputFiles(t, out), outputFiles(t, clean))
+	}
+}
+
+// TestFailedInput removes one input between planning and running, as a
+// file that disappears or an object that 404s: its task fails, the others
+// are built, the manifest leaves it out, stats.json and the error name it,
+// and a rerun once it is back completes the build.
+func TestFailedInput(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "cc")
+	os.MkdirAll(src, 0o755)
+	names := []string{"CC-SAMPLE-2023-06-00000.warc.wet.gz", "CC-SAMPLE-2023-06-00001.warc.wet.gz", "CC-SAMPLE-2023-06-00002.warc.wet.gz"}
+	for _, n := range names {
+		os.WriteFile(filepath.Join(src, n), mustRead(t, "../../recipes/sample/commoncrawl/"+n), 0o644)
+	}
+	recipe := filepath.Join(dir, "r.yaml")
+	os.WriteFile(recipe, []byte("sources:\n  - name: commoncrawl\n    inputs: [cc]\n    steps:\n      - doc_dedup: {}\n      - line_dedup: {}\n"), 0o644)
+	storage.RegisterEmbedded("sample", recipes.Sample())
+	reg := defaultRegistry()
+	rec, err := loadRecipe(recipe, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	ctx := context.Background()
+	plan, err := pipeline.NewPlan(ctx, rec, reg, pipeline.Options{Out: out, Workers: 2, RecipeDir: dir, TempDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := filepath.Join(src, names[1])
+	data := mustRead(t, gone)
+	os.Remove(gone)
+	st, err := plan.Run(ctx)
+	plan.Close()
+	var fe *pipeline.FailedError
+	if !errors.As(err, &fe) || len(fe.Failed) != 1 || fe.Failed[0].Input != gone || !strings.Contains(fe.Failed[0].Error, "no such file") {
+		t.Fatalf("err = %v", err)
+	}
+	if f := st.Sources[0].Failed; len(f) != 1 || f[0].Input != gone {
+		t.Errorf("stats: failed %+v", f)
+	}
+	var js pipeline.Stats
+	json.Unmarshal(mustRead(t, filepath.Join(out, "stats.json")), &js)
+	if f := js.Failed(); len(f) != 1 || f[0].Input != gone {
+		t.Errorf("stats.json: failed %+v", f)
+	}
+	m, err := manifest.Parse(mustRead(t, filepath.Join(out, "manifest.json")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ins := m.Source("commoncrawl").Inputs; len(ins) != 2 || strings.Contains(ins[0].Path+ins[1].Path, "00001") {
+		t.Errorf("manifest inputs %+v", ins)
+	}
+	if _, err := os.Stat(filepath.Join(out, "docs/commoncrawl/CC-SAMPLE-2023-06-00001.parquet")); err == nil {
+		t.Error("the failed input has a shard")
+	}
+	// Through the CLI, with a listing that names a file that is not there
+	// (listings are not checked entry by entry): the summary names the
+	// input and the exit status is 1.
+	listing := filepath.Join(dir, "wet.paths")
+	os.WriteFile(listing, []byte(names[0]+"\n"+names[1]+"\n"), 0o644)
+	lrec := filepath.Join(dir, "l.yaml")
+	os.WriteFile(lrec, []byte("sources:\n  - name: commoncrawl\n    inputs: [wet.paths]\n    base_url: "+src+"\n"), 0o644)
+	summary, err := runCLI(t, "", false, "build", "--recipe", lrec, "--out", filepath.Join(dir, "cli"), "--progress", "none")
+	if err == nil || exitCode(err) != 1 || !strings.Contains(summary, "1 input(s) FAILED") || !strings.Contains(summary, gone) {
+		t.Errorf("CLI: err %v, summary:\n%s", err, summary)
+	}
+	if m, err := manifest.Parse(mustRead(t, filepath.Join(dir, "cli", "manifest.json"))); err != nil || len(m.Source("commoncrawl").Inputs) != 1 {
+		t.Errorf("CLI manifest: %v", err)
+	}
+	// Back again: the rerun builds what failed and the manifest is whole.
+	os.WriteFile(gone, data, 0o644)
+	if _, err := planRun(t, out, recipe, 2, 0); err != nil {
+		t.Fatal(err)
+	}
+	m, _ = manifest.Parse(mustRead(t, filepath.Join(out, "manifest.json")))
+	if ins := m.Source("commoncrawl").Inputs; len(ins) != 3 {
+		t.Errorf("after the rerun: manifest inputs %+v", ins)
+	}
+	clean := filepath.Join(dir, "clean")
+	if _, err := planRun(t, clean, recipe, 2, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := statsWithoutTimes(t, filepath.Join(out, "stats.json")), statsWithoutTimes(t, filepath.Join(clean, "stats.json")); !reflect.DeepEqual(got, want) {
+		g, _ := json.MarshalIndent(got, "", " ")
+		w, _ := json.MarshalIndent(want, "", " ")
+		t.Errorf("stats after the rerun differ from a clean build's:\n%s\nwant\n%s", g, w)
+	}
+}
+
+// TestSupersededManifest rebuilds an output with a changed recipe and stops
+// the rebuild after its first task: manifest.json is gone (the old one is
+// kept aside as the merge base), never stale; the rerun writes a manifest
+// whose every shard is the file it describes.
+func TestSupersededManifest(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	if _, err := planRun(t, out, "", 2, 0); err != nil {
+		t.Fatal(err)
+	}
+	changed := filepath.Join(dir, "changed.yaml")
+	os.WriteFile(changed, []byte(strings.Replace(string(recipes.LLaMA()), "min_chars: 300", "min_chars: 400", 1)), 0o644)
+	if _, err := planRun(t, out, changed, 1, 1); !errors.Is(err, context.Canceled) {
+		t.Fatalf("stopped rebuild: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "manifest.json")); err == nil {
+		t.Fatal("a stopped rebuild left the old manifest, which lists a shard it replaced")
+	}
+	if _, err := planRun(t, out, changed, 2, 0); err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Parse(mustRead(t, filepath.Join(out, "manifest.json")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, s := range m.Sources {
+		for _, sh := range s.Shards {
+			n++
+			if b, err := os.ReadFile(filepath.Join(out, sh.Path)); err != nil || pipeline.Digest(b) != sh.SHA256 {
+				t.Errorf("%s: manifest digest does not match the file (%v)", sh.Path, err)
+			}
+		}
+	}
+	if n == 0 || m.Version != 2 {
+		t.Errorf("manifest version %d with %d shards", m.Version, n)
+	}
+	if _, err := os.Stat(filepath.Join(out, "_previous")); err == nil {
+		if left, _ := filepath.Glob(filepath.Join(out, "_previous/*")); len(left) > 0 {
+			t.Errorf("left behind: %v", left)
+		}
+	}
+}
+
+// TestOutputLock: a build into an output another live build holds fails
+// and names the holder; a lock left by a dead process of this host is
+// taken over; a finished build leaves no lock.
+func TestOutputLock(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	os.MkdirAll(out, 0o755)
+	host, _ := os.Hostname()
+	write := func(pid int, host string) {
+		b, _ := json.Marshal(pipeline.LockInfo{PID: pid, Host: host})
+		os.WriteFile(filepath.Join(out, pipeline.LockKey), b, 0o644)
+	}
+	only := []string{"--only", "commoncrawl", "--progress", "none"}
+	// Held by this (live) process.
+	write(os.Getpid(), host)
+	_, err := runCLI(t, "", true, append([]string{"build", "--out", out}, only...)...)
+	var le *pipeline.LockError
+	if !errors.As(err, &le) || le.Holder.PID != os.Getpid() || !strings.Contains(err.Error(), fmt.Sprintf("pid %d on %s", os.Getpid(), host)) {
+		t.Fatalf("live lock: %v", err)
+	}
+	// Held on another host: never presumed stale.
+	write(1, "elsewhere.example")
+	if _, err := runCLI(t, "", true, append([]string{"build", "--out", out}, only...)...); !errors.As(err, &le) || le.Holder.Host != "elsewhere.example" {
+		t.Fatalf("remote lock: %v", err)
+	}
+	// Left by a dead process of this host: taken over.
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skip(err)
+	}
+	write(dead.Process.Pid, host)
+	if _, err := runCLI(t, "", true, append([]string{"build", "--out", out}, only...)...); err != nil {
+		t.Fatalf("stale lock: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, pipeline.LockKey)); err == nil {
+		t.Error("the build left its lock")
+	}
+}
+
+// TestScratchCleanup: making a plan removes the scratch folders of killed
+// builds (their pid no longer runs) and keeps those of running ones.
+func TestScratchCleanup(t *testing.T) {
+	tmp := t.TempDir()
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skip(err)
+	}
+	killed := filepath.Join(tmp, fmt.Sprintf("tokenmill-build-%d-123", dead.Process.Pid))
+	live := filepath.Join(tmp, fmt.Sprintf("tokenmill-build-%d-456", os.Getppid()))
+	other := filepath.Join(tmp, "tokenmill-build-x")
+	for _, d := range []string{killed, live, other} {
+		os.MkdirAll(filepath.Join(d, "commoncrawl"), 0o755)
+	}
+	storage.RegisterEmbedded("sample", recipes.Sample())
+	reg := defaultRegistry()
+	rec, _ := loadRecipe("", reg)
+	plan, err := pipeline.NewPlan(context.Background(), rec, reg, pipeline.Options{Out: filepath.Join(tmp, "out"), Only: []string{"commoncrawl"}, TempDir: tmp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := plan.TempDir
+	plan.Close()
+	for d, want := range map[string]bool{killed: false, live: true, other: true, mine: false} {
+		if _, err := os.Stat(d); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", d, err == nil, want)
+		}
+	}
+}
+
+// TestBuildFlagErrors: worker counts below one, an empty output and a bad
+// memory size are usage errors (exit 2) that say what is wrong.
+func TestBuildFlagErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--workers", "0"}, "--workers 0: want at least 1"},
+		{[]string{"--workers", "-3"}, "--workers -3: want at least 1"},
+		{[]string{"--out", ""}, "--out is empty"},
+		{[]string{"--out", " "}, "--out is empty"},
+		{[]string{"--memory", "lots"}, `--memory: "lots" is not a size`},
+		{[]string{"--memory", "1GiB", "--memory-mb", "5"}, "not both"},
+	} {
+		_, err := runCLI(t, "", true, append([]string{"build", "--progress", "none"}, c.args...)...)
+		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want exit 2 and %q", c.args, err, c.want)
+		}
+	}
+	for s, want := range map[string]int64{"4GiB": 4 << 30, "512MiB": 512 << 20, "2G": 2 << 30, "1.5KB": 1500, "100": 100, "64 MiB": 64 << 20} {
+		if got, err := parseBytes(s); err != nil || got != want {
+			t.Errorf("parseBytes(%q) = %d, %v", s, got, err)
+		}
+	}
+}
+
+// TestMemoryBudget builds the sample under a small --memory budget (dedup
+// spills, batches are cut by size): the outputs are the same bytes.
+func TestMemoryBudget(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	build(t, defaultRegistry(), buildFlags{out: a, workers: 2})
+	if _, err := runCLI(t, "", true, "build", "--out", b, "--workers", "2", "--memory", "1MiB", "--progress", "none"); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, outputFiles(t, a), outputFiles(t, b))
+}
