@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,6 +22,8 @@ type LockInfo struct {
 	PID     int       `json:"pid"`
 	Host    string    `json:"host"`
 	Started time.Time `json:"started"`
+	// Nonce tells this build's lock from another's with the same pid and host.
+	Nonce string `json:"nonce,omitempty"`
 }
 
 // LockError is returned when another build holds the output.
@@ -39,18 +43,31 @@ func (e *LockError) Error() string {
 }
 
 // lockOutput takes the output's lock with an exclusive create (an O_EXCL
-// link locally, a conditional put on object stores). A lock left by a
-// process of this host that no longer runs (a killed build) is stale: it is
-// removed and taken. A lock held by a process of another host is never
-// presumed stale; the error says how to remove it.
+// link locally, a conditional put on object stores), then reads it back: a
+// store that ignores the condition (some S3 look-alikes) still loses a
+// race only in the moment between two builds' writes, as the lock is looked
+// for first. A lock left by a process of this host that no longer runs (a
+// killed build) is stale: it is removed and taken. A lock held by a process
+// of another host is never presumed stale; the error says how to remove it.
 func lockOutput(ctx context.Context, out *storage.Store) (release func(), err error) {
 	host, _ := os.Hostname()
-	me := LockInfo{PID: os.Getpid(), Host: host, Started: time.Now().UTC().Truncate(time.Second)}
+	var nonce [8]byte
+	rand.Read(nonce[:])
+	me := LockInfo{PID: os.Getpid(), Host: host, Started: time.Now().UTC().Truncate(time.Second), Nonce: hex.EncodeToString(nonce[:])}
 	data, _ := json.Marshal(me)
 	for try := 0; ; try++ {
-		err := out.WriteFileNew(ctx, LockKey, data)
+		err := storage.ErrExist
+		if ok, xerr := out.Exists(ctx, LockKey); xerr != nil {
+			return nil, fmt.Errorf("lock the output: %w", xerr)
+		} else if !ok {
+			err = out.WriteFileNew(ctx, LockKey, data)
+		}
 		if err == nil {
-			return func() { out.Remove(context.WithoutCancel(ctx), LockKey) }, nil
+			if back, rerr := out.ReadFile(ctx, LockKey); rerr != nil || string(back) != string(data) {
+				err = storage.ErrExist // another build's write replaced ours
+			} else {
+				return func() { out.Remove(context.WithoutCancel(ctx), LockKey) }, nil
+			}
 		}
 		if !errors.Is(err, storage.ErrExist) {
 			return nil, fmt.Errorf("lock the output: %w", err)

@@ -1,17 +1,23 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/pipeline/manifest"
 	"github.com/tokenmill/tokenmill/pipeline/storage"
@@ -293,6 +299,36 @@ func TestOutputLock(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, pipeline.LockKey)); err == nil {
 		t.Error("the build left its lock")
 	}
+	// Two builds at once: the second fails naming the first, which goes on.
+	slow := filepath.Join(dir, "slow.yaml")
+	os.WriteFile(slow, []byte(fmt.Sprintf(slowRecipe, 3)), 0o644)
+	done := make(chan error, 1)
+	go func() {
+		cmd := &cobra.Command{}
+		cmd.SetOut(io.Discard)
+		cmd.SetErr(io.Discard)
+		cmd.SetContext(context.Background())
+		done <- runBuild(cmd, buildFlags{out: out, recipe: slow, workers: 1, progress: "none"}, slowRegistry())
+	}()
+	for start := time.Now(); ; time.Sleep(5 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(out, pipeline.LockKey)); err == nil {
+			break
+		}
+		if time.Since(start) > 30*time.Second {
+			t.Fatal("the first build never took the lock")
+		}
+	}
+	second := &cobra.Command{}
+	second.SetOut(io.Discard)
+	second.SetErr(io.Discard)
+	second.SetContext(context.Background())
+	err = runBuild(second, buildFlags{out: out, recipe: slow, workers: 1, progress: "none"}, slowRegistry())
+	if !errors.As(err, &le) || le.Holder.PID != os.Getpid() {
+		t.Errorf("second build: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("first build: %v", err)
+	}
 }
 
 // TestScratchCleanup: making a plan removes the scratch folders of killed
@@ -361,4 +397,36 @@ func TestMemoryBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameFiles(t, outputFiles(t, a), outputFiles(t, b))
+}
+
+// TestFailedHTTPInput: an input listed on an HTTP server that answers 404
+// fails its task with an error that says so; the other input is built.
+func TestFailedHTTPInput(t *testing.T) {
+	dir := t.TempDir()
+	good := "CC-SAMPLE-2023-06-00000.warc.wet.gz"
+	data := mustRead(t, "../../recipes/sample/commoncrawl/"+good)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/"+good) {
+			http.ServeContent(w, r, good, time.Time{}, bytes.NewReader(data))
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	listing := filepath.Join(dir, "wet.paths")
+	os.WriteFile(listing, []byte(good+"\nCC-SAMPLE-2023-06-00009.warc.wet.gz\n"), 0o644)
+	rec := filepath.Join(dir, "r.yaml")
+	os.WriteFile(rec, []byte("sources:\n  - name: commoncrawl\n    inputs: [wet.paths]\n    base_url: "+srv.URL+"/crawl\n"), 0o644)
+	summary, err := runCLI(t, "", false, "build", "--recipe", rec, "--out", filepath.Join(dir, "out"), "--progress", "none")
+	missing := srv.URL + "/crawl/CC-SAMPLE-2023-06-00009.warc.wet.gz"
+	if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), missing) || !strings.Contains(summary, "404") {
+		t.Fatalf("err %v, summary:\n%s", err, summary)
+	}
+	m, err := manifest.Parse(mustRead(t, filepath.Join(dir, "out", "manifest.json")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ins := m.Source("commoncrawl").Inputs; len(ins) != 1 || ins[0].Path != srv.URL+"/crawl/"+good {
+		t.Errorf("manifest inputs %+v", ins)
+	}
 }
