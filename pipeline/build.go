@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -320,6 +321,16 @@ func (s *sourceRun) group(ctx context.Context, gi, g0, g1 int) error {
 		}
 	}
 	observed := make([]map[string]int64, len(sp.Steps))
+	// The first phase keeps the inputs in spill files that the later
+	// phases read instead of the inputs (see spill.go).
+	var sps *spills
+	if countGatherers(sp.Steps) > 0 && !p.NoSpill {
+		if sps, err = newSpills(filepath.Join(p.TempDir, "spill", sp.Name, strconv.Itoa(gi))); err != nil {
+			return err
+		}
+		sps.record = true
+		defer sps.remove()
+	}
 	task := func(i int, countOnly bool) Task {
 		return Task{Source: sp.Name, Index: i, Shard: i - g0, Input: sp.Inputs[i], CountOnly: countOnly}
 	}
@@ -338,12 +349,15 @@ func (s *sourceRun) group(ctx context.Context, gi, g0, g1 int) error {
 		for j := range before {
 			before[j] = counters(sp.Steps[j])
 		}
-		ps := p.newPass(sp, sp.Steps[:gs])
+		ps := p.newPass(sp, sp.Steps[:gs], sps)
 		err := p.Executor.Run(ctx, ph, s.guard(func(ctx context.Context, t Task) error {
 			_, err := ps.runShard(ctx, t.Input, nil, func(d *Doc) error { return g.Observe(t.Shard, d) })
 			return err
 		}))
 		ps.close()
+		if sps != nil {
+			sps.record = false
+		}
 		for j := range before {
 			observed[j] = addDiff(observed[j], counters(sp.Steps[j]), before[j])
 		}
@@ -377,7 +391,7 @@ func (s *sourceRun) group(ctx context.Context, gi, g0, g1 int) error {
 		}
 		observedBy = groupDigest(seen)
 	}
-	ps := p.newPass(sp, sp.Steps)
+	ps := p.newPass(sp, sp.Steps, sps)
 	var ids sync.Map // invariants: IDs are unique within a source's group
 	err = p.Executor.Run(ctx, ph, s.guard(func(ctx context.Context, t Task) error {
 		return s.write(ctx, ps, t, observedBy, &ids)
@@ -679,8 +693,9 @@ func mergeManifests(prev, cur *manifest.Manifest) *manifest.Manifest {
 	return &out
 }
 
-func (p *Plan) newPass(sp *SourcePlan, steps []Step) *pass {
-	ps := &pass{src: sp.Source, steps: steps, files: p.Files, jobs: make(chan *batch, p.Workers), workers: p.Workers, batchBytes: p.batchBytes}
+func (p *Plan) newPass(sp *SourcePlan, steps []Step, sps *spills) *pass {
+	ps := &pass{src: sp.Source, steps: steps, files: p.Files, jobs: make(chan *batch, p.Workers), workers: p.Workers,
+		batchBytes: p.batchBytes, spills: sps}
 	var wg sync.WaitGroup
 	startWorkers(p.Workers, ps.jobs, &wg, ps.apply)
 	ps.wait = wg.Wait

@@ -55,6 +55,10 @@ type Options struct {
 	Executor Executor
 	// Progress, when set, is called after every committed task.
 	Progress func(source string, done, total int)
+	// NoSpill reads a group's inputs from their storage in every phase,
+	// instead of keeping them in the scratch folder after the first (which
+	// takes about a third of their text's size on disk per group).
+	NoSpill bool
 }
 
 // OptionError is a problem with the options (a source the recipe does not
@@ -115,6 +119,8 @@ type Plan struct {
 	Logger   *slog.Logger
 	Executor Executor
 	Progress func(source string, done, total int)
+	// NoSpill: see Options.NoSpill.
+	NoSpill bool
 	// batchBytes bounds the text of one batch (0: documents only).
 	batchBytes int64
 
@@ -161,7 +167,7 @@ func NewPlan(ctx context.Context, rec *Recipe, reg *Registry, opt Options) (p *P
 		workers = runtime.NumCPU()
 	}
 	p = &Plan{Recipe: rec, Workers: workers, Logger: log, Executor: opt.Executor, Progress: opt.Progress,
-		stores: opt.Stores}
+		NoSpill: opt.NoSpill, stores: opt.Stores}
 	if p.stores == nil {
 		p.stores, p.ownStores = NewStores(), true
 	}

@@ -34,6 +34,9 @@ type pass struct {
 	files   Files
 	jobs    chan *batch
 	workers int
+	// spills, when not nil, keeps or replays the inputs of a group with
+	// several phases (see spill.go).
+	spills *spills
 	// batchBytes sends a batch early when its text reaches this size (the
 	// build's memory budget bounds what is in flight); 0: by count only.
 	batchBytes int64
@@ -107,11 +110,43 @@ func (p *pass) apply(b *batch) {
 func (p *pass) runShard(ctx context.Context, in Input, tc *taskCounter, emit func(*Doc) error) (*hashingReader, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	skip := func(error) {}
+	if tc != nil {
+		skip = tc.skip
+	}
+	if p.spills != nil && !p.spills.record && p.spills.has(in) {
+		if sr, err := p.spills.open(in, skip); err == nil {
+			err := p.consume(ctx, in, sr, tc, nil, emit)
+			return sr.digest, err
+		}
+	}
 	fs := &digestFiles{Files: p.files, url: in.URL}
 	if in.Part != "" {
 		fs.url = "" // a part's bytes are not the file's
 	}
-	err := p.read(ctx, in, fs, tc, emit)
+	var sw *spillWriter
+	if p.spills != nil && p.spills.record {
+		sw = p.spills.create(in)
+	}
+	if sw != nil {
+		inner := skip
+		skip = func(err error) { sw.skip(err); inner(err) }
+	}
+	r, err := p.src.Open(ctx, fs, in, skip)
+	if err != nil {
+		if sw != nil {
+			sw.abort()
+		}
+		return nil, &InputError{Input: in, Err: fmt.Errorf("open %s: %w", describe(in), err)}
+	}
+	err = p.consume(ctx, in, r, tc, sw, emit)
+	if sw != nil {
+		if err == nil {
+			sw.finish(fs.h)
+		} else {
+			sw.abort()
+		}
+	}
 	return fs.h, err
 }
 
@@ -138,6 +173,7 @@ type hashingReader struct {
 	h   hash.Hash
 	n   int64
 	eof bool
+	sum string // the digest, when it was read back from a spill
 }
 
 func (h *hashingReader) Read(p []byte) (int, error) {
@@ -158,20 +194,17 @@ func (h *hashingReader) Sum() string {
 	if h == nil || !h.eof {
 		return ""
 	}
+	if h.h == nil {
+		return h.sum
+	}
 	return hex.EncodeToString(h.h.Sum(nil))
 }
 
-func (p *pass) read(ctx context.Context, in Input, fs Files, tc *taskCounter, emit func(*Doc) error) error {
+// consume reads r to its end through the pass's workers (see runShard),
+// writing what it reads to sw when not nil.
+func (p *pass) consume(ctx context.Context, in Input, r Reader, tc *taskCounter, sw *spillWriter, emit func(*Doc) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	skip := func(error) {}
-	if tc != nil {
-		skip = tc.skip
-	}
-	r, err := p.src.Open(ctx, fs, in, skip)
-	if err != nil {
-		return &InputError{Input: in, Err: fmt.Errorf("open %s: %w", describe(in), err)}
-	}
 	order := make(chan *batch, 2*p.workers+2)
 	readErr := make(chan error, 1)
 	go func() {
@@ -199,6 +232,9 @@ func (p *pass) read(ctx context.Context, in Input, fs Files, tc *taskCounter, em
 		}
 		for r.Next() {
 			d := r.Doc()
+			if sw != nil {
+				sw.doc(d)
+			}
 			if tc != nil {
 				tc.din.Add(1)
 				tc.bin.Add(int64(len(d.Text)))
@@ -257,7 +293,8 @@ func (p *pass) read(ctx context.Context, in Input, fs Files, tc *taskCounter, em
 		}
 		return &InputError{Input: in, Err: fmt.Errorf("read %s: %w", describe(in), rerr)}
 	}
-	return nil
+	// A read stopped by cancellation did not reach the input's end.
+	return ctx.Err()
 }
 
 // describe names an input in errors: its URL, and its part where it has one.

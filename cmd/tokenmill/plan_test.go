@@ -388,15 +388,23 @@ func TestBuildFlagErrors(t *testing.T) {
 }
 
 // TestMemoryBudget builds the sample under a small --memory budget (dedup
-// spills, batches are cut by size): the outputs are the same bytes.
+// spills, batches are cut by size), and with --no-spill (every phase reads
+// the inputs from storage): the outputs are the same bytes, stats.json the
+// same counts.
 func TestMemoryBudget(t *testing.T) {
 	dir := t.TempDir()
-	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	a, b, c := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "c")
 	build(t, defaultRegistry(), buildFlags{out: a, workers: 2})
 	if _, err := runCLI(t, "", true, "build", "--out", b, "--workers", "2", "--memory", "1MiB", "--progress", "none"); err != nil {
 		t.Fatal(err)
 	}
+	build(t, defaultRegistry(), buildFlags{out: c, workers: 2, noSpill: true})
 	sameFiles(t, outputFiles(t, a), outputFiles(t, b))
+	sameFiles(t, outputFiles(t, a), outputFiles(t, c))
+	want := statsWithoutTimes(t, filepath.Join(a, "stats.json"))
+	if !reflect.DeepEqual(statsWithoutTimes(t, filepath.Join(c, "stats.json")), want) {
+		t.Error("stats.json differs with --no-spill")
+	}
 }
 
 // TestFailedHTTPInput: an input listed on an HTTP server that answers 404
