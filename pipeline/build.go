@@ -154,17 +154,16 @@ type sourceRun struct {
 	used   bool // the gatherers have seen a group: the next needs fresh ones
 }
 
-func (r *run) source(ctx context.Context, sp *SourcePlan) (*SourceStats, *manifest.Source, error) {
+func (r *run) newSource(sp *SourcePlan) *sourceRun {
 	s := &sourceRun{r: r, sp: sp, tot: newSourceTotals(sp.Name, sp.Steps), recs: make([]*TaskRecord, len(sp.Inputs)), failed: map[int]error{}}
 	s.tot.s.Inputs = len(sp.Inputs)
+	return s
+}
+
+func (r *run) source(ctx context.Context, sp *SourcePlan) (*SourceStats, *manifest.Source, error) {
+	s := r.newSource(sp)
 	if err := s.readRecords(ctx); err != nil {
 		return s.tot.finish(), nil, err
-	}
-	for _, rec := range s.recs {
-		if rec != nil {
-			s.tot.s.Resumed++
-			s.done++
-		}
 	}
 	for gi, g := range sp.groups() {
 		if err := s.group(ctx, gi, g[0], g[1]); err != nil {
@@ -228,6 +227,8 @@ func (s *sourceRun) readRecords(ctx context.Context) error {
 		}
 		if ok {
 			s.recs[i] = &rec
+			s.tot.s.Resumed++
+			s.done++
 		}
 	}
 	return nil
@@ -258,49 +259,116 @@ func hasCounters(steps []Step) bool {
 	return false
 }
 
-// group runs one group of inputs [g0, g1): an observe phase per gatherer,
-// then the write phase, then its group record.
-func (s *sourceRun) group(ctx context.Context, gi, g0, g1 int) error {
-	p, sp := s.r.p, s.sp
-	names := make([]string, 0, g1-g0)
-	var pending, committed []int
+// groupState is what a group needs, from the records a run finds.
+type groupState struct {
+	names   []string
+	pending []int        // inputs to write
+	recount []int        // committed inputs to run again for the counters
+	grec    *GroupRecord // the group's record, nil if missing
+}
+
+// state reads what is left of a group. Records of outputs made while part
+// of the group had failed are dropped: those inputs are written again.
+func (s *sourceRun) state(ctx context.Context, gi, g0, g1 int) (*groupState, error) {
+	sp := s.sp
+	st := &groupState{names: make([]string, 0, g1-g0)}
 	for i := g0; i < g1; i++ {
-		names = append(names, sp.Inputs[i].Name)
+		st.names = append(st.names, sp.Inputs[i].Name)
+	}
+	want := ""
+	if countGatherers(sp.Steps) > 0 {
+		want = groupDigest(st.names)
+	}
+	var committed []int
+	for i := g0; i < g1; i++ {
+		if rec := s.recs[i]; rec != nil && rec.Group != want {
+			s.recs[i] = nil
+			s.tot.s.Resumed--
+			s.done--
+		}
 		if s.recs[i] == nil {
-			pending = append(pending, i)
+			st.pending = append(st.pending, i)
 		} else {
 			committed = append(committed, i)
 		}
 	}
-	// Outputs made while part of the group had failed are made again.
-	if countGatherers(sp.Steps) > 0 {
-		want := groupDigest(names)
-		for i := g0; i < g1; i++ {
-			if rec := s.recs[i]; rec != nil && rec.Group != want {
-				s.recs[i] = nil
-				s.tot.s.Resumed--
-				s.done--
-				pending = append(pending, i)
-				committed = slices.DeleteFunc(committed, func(j int) bool { return j == i })
-			}
-		}
-		slices.Sort(pending)
-	}
-	grec, err := s.readGroupRecord(ctx, gi, names)
-	if err != nil {
-		return err
-	}
-	if grec != nil && len(pending) == 0 {
-		s.tot.addCounters(grec.Counters)
-		return nil
+	var err error
+	if st.grec, err = s.readGroupRecord(ctx, gi, st.names); err != nil {
+		return nil, err
 	}
 	// A group whose counters were never recorded runs its committed inputs
 	// again, writing nothing, when the chain has counters to recount.
-	var recount []int
-	if hasCounters(sp.Steps) {
-		recount = committed
+	if st.grec == nil && hasCounters(sp.Steps) {
+		st.recount = committed
 	}
-	if len(pending) == 0 && len(recount) == 0 {
+	return st, nil
+}
+
+// phases lists the phases a group still needs: none when it is complete.
+func (s *sourceRun) phases(gi, g0, g1 int, st *groupState) []*Phase {
+	sp := s.sp
+	if len(st.pending) == 0 && (st.grec != nil || len(st.recount) == 0) {
+		return nil
+	}
+	var out []*Phase
+	for gs, step := range sp.Steps {
+		if _, ok := step.(Gatherer); !ok {
+			continue
+		}
+		ph := &Phase{Source: sp.Name, Group: gi, Kind: PhaseObserve, Step: gs}
+		for i := g0; i < g1; i++ {
+			ph.Tasks = append(ph.Tasks, Task{Source: sp.Name, Index: i, Shard: i - g0, Input: sp.Inputs[i]})
+		}
+		out = append(out, ph)
+	}
+	ph := &Phase{Source: sp.Name, Group: gi, Kind: PhaseWrite, Step: -1}
+	for _, i := range st.pending {
+		ph.Tasks = append(ph.Tasks, Task{Source: sp.Name, Index: i, Shard: i - g0, Input: sp.Inputs[i]})
+	}
+	for _, i := range st.recount {
+		ph.Tasks = append(ph.Tasks, Task{Source: sp.Name, Index: i, Shard: i - g0, Input: sp.Inputs[i], CountOnly: true})
+	}
+	slices.SortFunc(ph.Tasks, func(a, b Task) int { return a.Index - b.Index })
+	return append(out, ph)
+}
+
+// Phases lists the phases a run of the plan would run now, given the
+// records in the output: the groups already complete have none. Run makes
+// the same phases, leaving out of each the inputs that failed before it.
+func (p *Plan) Phases(ctx context.Context) ([]*Phase, error) {
+	r := &run{p: p}
+	var out []*Phase
+	for _, sp := range p.Sources {
+		s := r.newSource(sp)
+		if err := s.readRecords(ctx); err != nil {
+			return nil, err
+		}
+		for gi, g := range sp.groups() {
+			st, err := s.state(ctx, gi, g[0], g[1])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s.phases(gi, g[0], g[1], st)...)
+		}
+	}
+	return out, nil
+}
+
+// group runs one group of inputs [g0, g1): an observe phase per gatherer,
+// then the write phase, then its group record.
+func (s *sourceRun) group(ctx context.Context, gi, g0, g1 int) error {
+	p, sp := s.r.p, s.sp
+	st, err := s.state(ctx, gi, g0, g1)
+	if err != nil {
+		return err
+	}
+	names := st.names
+	phases := s.phases(gi, g0, g1, st)
+	if len(phases) == 0 {
+		if st.grec != nil {
+			s.tot.addCounters(st.grec.Counters)
+			return nil
+		}
 		return s.writeGroupRecord(ctx, gi, names, make([]map[string]int64, len(sp.Steps)))
 	}
 	if s.used {
@@ -331,20 +399,15 @@ func (s *sourceRun) group(ctx context.Context, gi, g0, g1 int) error {
 		sps.record = true
 		defer sps.remove()
 	}
-	task := func(i int, countOnly bool) Task {
-		return Task{Source: sp.Name, Index: i, Shard: i - g0, Input: sp.Inputs[i], CountOnly: countOnly}
+	// Inputs that failed in an earlier phase are left out of the later ones.
+	live := func(ph *Phase) *Phase {
+		ph.Tasks = slices.DeleteFunc(ph.Tasks, func(t Task) bool { return s.isFailed(t.Index) })
+		return ph
 	}
-	for gs, st := range sp.Steps {
-		g, ok := st.(Gatherer)
-		if !ok {
-			continue
-		}
-		ph := &Phase{Source: sp.Name, Group: gi, Kind: PhaseObserve, Step: gs}
-		for i := g0; i < g1; i++ {
-			if !s.isFailed(i) {
-				ph.Tasks = append(ph.Tasks, task(i, false))
-			}
-		}
+	for _, ph := range phases[:len(phases)-1] {
+		gs := ph.Step
+		g := sp.Steps[gs].(Gatherer)
+		live(ph)
 		before := make([]map[string]int64, gs)
 		for j := range before {
 			before[j] = counters(sp.Steps[j])
@@ -369,18 +432,7 @@ func (s *sourceRun) group(ctx context.Context, gi, g0, g1 int) error {
 		}
 	}
 
-	ph := &Phase{Source: sp.Name, Group: gi, Kind: PhaseWrite, Step: -1}
-	for _, i := range pending {
-		if !s.isFailed(i) {
-			ph.Tasks = append(ph.Tasks, task(i, false))
-		}
-	}
-	for _, i := range recount {
-		if !s.isFailed(i) {
-			ph.Tasks = append(ph.Tasks, task(i, true))
-		}
-	}
-	slices.SortFunc(ph.Tasks, func(a, b Task) int { return a.Index - b.Index })
+	ph := live(phases[len(phases)-1])
 	observedBy := ""
 	if countGatherers(sp.Steps) > 0 {
 		var seen []string
@@ -711,4 +763,36 @@ func (p *pass) close() {
 func Digest(data []byte) string {
 	h := sha256.Sum256(data)
 	return hex.EncodeToString(h[:])
+}
+
+// RunTask runs one write task on its own, as a worker of a cluster executor
+// does with a plan made by NewPlan from the same recipe and options: it
+// commits the input's shards and writes its task record, which the
+// coordinator's Run then takes as done. It neither locks the output nor
+// moves the manifest aside: the coordinator does. A chain with a Gatherer
+// needs its group's observe phases in the same process first, so RunTask
+// refuses it. An input that fails returns its *InputError.
+func (p *Plan) RunTask(ctx context.Context, t Task) error {
+	var sp *SourcePlan
+	for _, s := range p.Sources {
+		if s.Name == t.Source {
+			sp = s
+		}
+	}
+	if sp == nil {
+		return fmt.Errorf("task of source %q: the plan has no such source", t.Source)
+	}
+	if countGatherers(sp.Steps) > 0 {
+		return fmt.Errorf("task of source %s: its chain has cross-document steps, whose state lives with the phases that observed the group", sp.Name)
+	}
+	if t.Index < 0 || t.Index >= len(sp.Inputs) || sp.Inputs[t.Index].Name != t.Input.Name {
+		return fmt.Errorf("task of source %s: input %d is not %q in this plan", sp.Name, t.Index, t.Input.Name)
+	}
+	r := &run{p: p}
+	r.superOn.Do(func() {}) // the coordinator's business
+	s := r.newSource(sp)
+	ps := p.newPass(sp, sp.Steps, nil)
+	defer ps.close()
+	var ids sync.Map
+	return s.write(ctx, ps, t, "", &ids)
 }

@@ -10,7 +10,8 @@
 #   BASE_BIN=/path/to/tokenmill bench/build/run.sh     # baseline binary (default: built from BASE_REV, default main)
 #
 # Wall times on the shared 2-core machine depend on its load; CPU seconds
-# hold better. Each binary runs twice and the faster run is kept.
+# hold better. The binaries take turns RUNS times (default 3); the least CPU
+# time of each is kept.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MB=${1:-40}
@@ -36,24 +37,32 @@ done
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
 echo "input: $SHARDS shards, $(du -cm "$TMP"/in/*.gz | tail -1 | cut -f1) MB gzip, $MB MB text; $WORKERS workers"
 
-# best NAME BIN [FLAGS...]: runs the build twice, keeps the run with less CPU time
-best() {
-  local name=$1 bin=$2 cpu=""
+# once NAME BIN [FLAGS...]: runs the build once, keeps its figures if its
+# CPU time is the least of NAME's runs so far
+once() {
+  local name=$1 bin=$2
   shift 2
-  for run in 1 2; do
-    rm -rf "$TMP/out-$name"
-    /usr/bin/time -f '%e %U %S %M' -o "$TMP/time" "$bin" build --only commoncrawl --input "commoncrawl=$TMP/in" \
-      --out "$TMP/out-$name" --workers "$WORKERS" --progress none "$@" > "$TMP/log-$name" 2>&1 || { tail -20 "$TMP/log-$name"; exit 1; }
-    read -r E U S M < "$TMP/time"
-    c=$(echo "$U + $S" | bc -l)
-    if [ -z "$cpu" ] || [ "$(echo "$c < $cpu" | bc -l)" = 1 ]; then cpu=$c; wall=$E; rss=$M; fi
-  done
-  printf '%-10s wall %7.1fs  cpu %7.1fs  peak RSS %5d MiB\n' "$name" "$wall" "$cpu" $((rss / 1024))
-  eval "CPU_$name=$cpu"
+  rm -rf "$TMP/out-$name"
+  /usr/bin/time -f '%e %U %S %M' -o "$TMP/time" "$bin" build --only commoncrawl --input "commoncrawl=$TMP/in" \
+    --out "$TMP/out-$name" --workers "$WORKERS" --progress none "$@" > "$TMP/log-$name" 2>&1 || { tail -20 "$TMP/log-$name"; exit 1; }
+  read -r E U S M < "$TMP/time"
+  local c best
+  c=$(echo "$U + $S" | bc -l)
+  best=$(eval echo "\${CPU_$name:-}")
+  if [ -z "$best" ] || [ "$(echo "$c < $best" | bc -l)" = 1 ]; then
+    eval "CPU_$name=$c WALL_$name=$E RSS_$name=$M"
+  fi
 }
-best base "$BASE_BIN"
-best new "$TMP/new"
-best nospill "$TMP/new" --no-spill   # this tree, every phase reading the inputs again
+# The binaries take turns, RUNS times, so that the machine's load changes
+# hit them alike; the least CPU time of each is kept.
+for run in $(seq 1 "${RUNS:-3}"); do
+  once base "$BASE_BIN"
+  once new "$TMP/new"
+  once nospill "$TMP/new" --no-spill   # this tree, every phase reading the inputs again
+done
+for name in base new nospill; do
+  printf '%-8s wall %7.1fs  cpu %7.1fs  peak RSS %5d MiB\n' "$name" "$(eval echo "\$WALL_$name")" "$(eval echo "\$CPU_$name")" $(( $(eval echo "\$RSS_$name") / 1024 ))
+done
 echo "cpu ratio base/new: $(printf '%.2f' "$(echo "$CPU_base / $CPU_new" | bc -l)"), base/nospill: $(printf '%.2f' "$(echo "$CPU_base / $CPU_nospill" | bc -l)")"
 for f in $(cd "$TMP/out-base" && find docs tokens -type f | sort); do
   cmp -s "$TMP/out-base/$f" "$TMP/out-new/$f" || echo "DIFFERS: $f"

@@ -438,3 +438,76 @@ func TestFailedHTTPInput(t *testing.T) {
 		t.Errorf("manifest inputs %+v", ins)
 	}
 }
+
+// TestRunTaskElsewhere: a worker that makes the same plan from the recipe
+// and options runs one task of the write phase on its own (as on another
+// machine); the coordinator's build then takes it as done, and the output
+// is the same bytes as a build that ran every task itself.
+func TestRunTaskElsewhere(t *testing.T) {
+	dir := t.TempDir()
+	recipe := filepath.Join(dir, "r.yaml")
+	os.WriteFile(recipe, []byte("tokenizer:\n  model: embed://sample/tokenizer.model\nsources:\n  - name: commoncrawl\n    inputs: [embed://sample/commoncrawl]\n    steps:\n      - min_length: {min_chars: 300}\n"), 0o644)
+	storage.RegisterEmbedded("sample", recipes.Sample())
+	reg := defaultRegistry()
+	rec, err := loadRecipe(recipe, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	out := filepath.Join(dir, "out")
+	opt := pipeline.Options{Out: out, Workers: 2, RecipeDir: dir, TempDir: dir}
+	coord, err := pipeline.NewPlan(ctx, rec, reg, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer coord.Close()
+	phases, err := coord.Phases(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(phases) != 1 || phases[0].Kind != pipeline.PhaseWrite || len(phases[0].Tasks) != 3 {
+		t.Fatalf("phases %+v", phases)
+	}
+	task := phases[0].Tasks[1]
+	// The worker: its own plan, from the task's data alone.
+	worker, err := pipeline.NewPlan(ctx, rec, reg, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := worker.RunTask(ctx, task); err != nil {
+		t.Fatal(err)
+	}
+	worker.Close()
+	if phases, _ := coord.Phases(ctx); len(phases) != 1 || len(phases[0].Tasks) != 2 || phases[0].Tasks[0].Index != 0 || phases[0].Tasks[1].Index != 2 {
+		t.Fatalf("after the worker's task: phases %+v", phases)
+	}
+	st, err := coord.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Sources[0].Resumed != 1 {
+		t.Errorf("resumed %d, want the worker's task", st.Sources[0].Resumed)
+	}
+	clean := filepath.Join(dir, "clean")
+	if _, err := planRun(t, clean, recipe, 2, 0); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, outputFiles(t, out), outputFiles(t, clean))
+	if !reflect.DeepEqual(statsWithoutTimes(t, filepath.Join(out, "stats.json")), statsWithoutTimes(t, filepath.Join(clean, "stats.json"))) {
+		t.Error("stats differ")
+	}
+	// A chain with dedup: the worker refuses, naming why.
+	full, _ := loadRecipe("", reg)
+	wp, err := pipeline.NewPlan(ctx, full, reg, pipeline.Options{Out: filepath.Join(dir, "x"), Only: []string{"commoncrawl"}, TempDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wp.Close()
+	ph, _ := wp.Phases(ctx)
+	if len(ph) != 3 || ph[0].Kind != pipeline.PhaseObserve || ph[2].Kind != pipeline.PhaseWrite {
+		t.Errorf("commoncrawl phases %+v", ph)
+	}
+	if err := wp.RunTask(ctx, ph[2].Tasks[0]); err == nil || !strings.Contains(err.Error(), "cross-document") {
+		t.Errorf("RunTask with dedup: %v", err)
+	}
+}
