@@ -68,8 +68,18 @@
 // documents of every running task share one pool of step workers); a
 // cluster executor ships the recipe, options and tasks to workers that make
 // the same plan and run them, the results coming back as task records in
-// the output store. A group whose gatherers have seen another group gets
-// fresh gatherer instances (SourcePlan.Rebuild).
+// the output store. Plan.Phases lists the phases a run would run now;
+// Plan.RunTask runs one write task on its own, as such a worker does (for
+// chains without gatherers: a gatherer's state lives in the process that
+// ran its observe phase). A group whose gatherers have seen another group
+// gets fresh gatherer instances (SourcePlan.Rebuild).
+//
+// Each input is read from its storage once per group: the group's first
+// phase keeps every input's documents and skipped records, as the reader
+// gave them, in a zstd-compressed spill file of the scratch folder, and the
+// later phases read that instead of fetching, decompressing and parsing the
+// input again (Options.NoSpill turns this off; the spills of a group are
+// removed when it ends).
 //
 // # Records, resume and statistics
 //
