@@ -188,7 +188,7 @@ func NewPlan(ctx context.Context, rec *Recipe, reg *Registry, opt Options) (p *P
 		tmpRoot = os.TempDir()
 	}
 	removeDeadScratch(tmpRoot, log)
-	if p.TempDir, err = os.MkdirTemp(tmpRoot, scratchPrefix+strconv.Itoa(os.Getpid())+"-"); err != nil {
+	if p.TempDir, err = os.MkdirTemp(tmpRoot, scratchName()); err != nil {
 		return p, err
 	}
 	if opt.MemoryBytes > 0 {
@@ -335,24 +335,41 @@ func (p *Plan) Close() error {
 }
 
 // scratchPrefix starts the name of every build's scratch folder, followed
-// by the pid of the build that made it.
+// by the host name and the pid of the build that made it.
 const scratchPrefix = "tokenmill-build-"
 
+// scratchName is the start of this process's scratch folder's name.
+func scratchName() string {
+	host, _ := os.Hostname()
+	return scratchPrefix + host + "-" + strconv.Itoa(os.Getpid()) + "-"
+}
+
 // removeDeadScratch removes the scratch folders that builds of this host
-// left when they were killed: those whose pid no longer runs.
+// left when they were killed: those whose pid no longer runs. A folder of
+// another host (a temporary folder shared between machines) is left alone.
 func removeDeadScratch(root string, log *slog.Logger) {
 	ents, err := os.ReadDir(root)
 	if err != nil {
 		return
 	}
+	me, _ := os.Hostname()
 	for _, e := range ents {
 		rest, ok := strings.CutPrefix(e.Name(), scratchPrefix)
 		if !ok || !e.IsDir() {
 			continue
 		}
-		pidStr, _, ok := strings.Cut(rest, "-")
-		pid, err := strconv.Atoi(pidStr)
-		if !ok || err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
+		// HOST-PID-RANDOM, and the host may hold dashes.
+		i := strings.LastIndexByte(rest, '-')
+		if i < 0 {
+			continue
+		}
+		j := strings.LastIndexByte(rest[:i], '-')
+		if j < 0 {
+			continue
+		}
+		host := rest[:j]
+		pid, err := strconv.Atoi(rest[j+1 : i])
+		if err != nil || host != me || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
 			continue
 		}
 		if os.RemoveAll(filepath.Join(root, e.Name())) == nil {

@@ -332,17 +332,20 @@ func TestOutputLock(t *testing.T) {
 }
 
 // TestScratchCleanup: making a plan removes the scratch folders of killed
-// builds (their pid no longer runs) and keeps those of running ones.
+// builds of this host (their pid no longer runs) and keeps those of running
+// builds and of other hosts.
 func TestScratchCleanup(t *testing.T) {
 	tmp := t.TempDir()
 	dead := exec.Command("true")
 	if err := dead.Run(); err != nil {
 		t.Skip(err)
 	}
-	killed := filepath.Join(tmp, fmt.Sprintf("tokenmill-build-%d-123", dead.Process.Pid))
-	live := filepath.Join(tmp, fmt.Sprintf("tokenmill-build-%d-456", os.Getppid()))
+	host, _ := os.Hostname()
+	killed := filepath.Join(tmp, fmt.Sprintf("tokenmill-build-%s-%d-123", host, dead.Process.Pid))
+	live := filepath.Join(tmp, fmt.Sprintf("tokenmill-build-%s-%d-456", host, os.Getppid()))
+	elsewhere := filepath.Join(tmp, fmt.Sprintf("tokenmill-build-other-host-%d-789", dead.Process.Pid))
 	other := filepath.Join(tmp, "tokenmill-build-x")
-	for _, d := range []string{killed, live, other} {
+	for _, d := range []string{killed, live, elsewhere, other} {
 		os.MkdirAll(filepath.Join(d, "commoncrawl"), 0o755)
 	}
 	storage.RegisterEmbedded("sample", recipes.Sample())
@@ -354,7 +357,7 @@ func TestScratchCleanup(t *testing.T) {
 	}
 	mine := plan.TempDir
 	plan.Close()
-	for d, want := range map[string]bool{killed: false, live: true, other: true, mine: false} {
+	for d, want := range map[string]bool{killed: false, live: true, elsewhere: true, other: true, mine: false} {
 		if _, err := os.Stat(d); (err == nil) != want {
 			t.Errorf("%s: exists %v, want %v", d, err == nil, want)
 		}
