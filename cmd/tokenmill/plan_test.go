@@ -92,42 +92,51 @@ func statsWithoutTimes(t *testing.T, path string) any {
 // half done; both make the rerun recount the committed inputs.
 func TestResumedStats(t *testing.T) {
 	dir := t.TempDir()
-	clean := filepath.Join(dir, "clean")
-	if _, err := planRun(t, clean, "", 2, 0); err != nil {
-		t.Fatal(err)
-	}
-	want := statsWithoutTimes(t, filepath.Join(clean, "stats.json"))
-	for _, n := range []int{2, 3, 5, 9} {
-		out := filepath.Join(dir, fmt.Sprint("stop", n))
-		if _, err := planRun(t, out, "", 1, n); !errors.Is(err, context.Canceled) {
-			t.Fatalf("stopped after %d: %v", n, err)
-		}
-		recs := 0
-		for k := range outputFiles(t, filepath.Join(out, "_tasks")) {
-			if strings.HasSuffix(k, ".json") {
-				recs++
-			}
-		}
-		if recs != n {
-			t.Fatalf("stopped after %d: %d task records", n, recs)
-		}
-		st, err := planRun(t, out, "", 2, 0)
-		if err != nil {
+	// The same with CommonCrawl's dedup groups of one input: groups before
+	// the stop have their records, the one cut in the middle has not.
+	grouped := filepath.Join(dir, "groups.yaml")
+	os.WriteFile(grouped, []byte(strings.Replace(string(recipes.LLaMA()), "group: 50", "group: 1", 1)), 0o644)
+	for _, c := range []struct {
+		recipe string
+		stops  []int
+	}{{"", []int{2, 3, 5, 9}}, {grouped, []int{2, 4}}} {
+		clean := filepath.Join(dir, fmt.Sprint("clean", len(c.recipe)))
+		if _, err := planRun(t, clean, c.recipe, 2, 0); err != nil {
 			t.Fatal(err)
 		}
-		resumed := 0
-		for _, s := range st.Sources {
-			resumed += s.Resumed
+		want := statsWithoutTimes(t, filepath.Join(clean, "stats.json"))
+		for _, n := range c.stops {
+			out := filepath.Join(dir, fmt.Sprint("stop", n, "-", len(c.recipe)))
+			if _, err := planRun(t, out, c.recipe, 1, n); !errors.Is(err, context.Canceled) {
+				t.Fatalf("stopped after %d: %v", n, err)
+			}
+			recs := 0
+			for k := range outputFiles(t, filepath.Join(out, "_tasks")) {
+				if strings.HasSuffix(k, ".json") {
+					recs++
+				}
+			}
+			if recs != n {
+				t.Fatalf("stopped after %d: %d task records", n, recs)
+			}
+			st, err := planRun(t, out, c.recipe, 2, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resumed := 0
+			for _, s := range st.Sources {
+				resumed += s.Resumed
+			}
+			if resumed < n {
+				t.Errorf("stopped after %d: %d resumed", n, resumed)
+			}
+			if got := statsWithoutTimes(t, filepath.Join(out, "stats.json")); !reflect.DeepEqual(got, want) {
+				g, _ := json.MarshalIndent(got, "", " ")
+				w, _ := json.MarshalIndent(want, "", " ")
+				t.Errorf("%s stopped after %d: stats.json differs:\n%s\nwant\n%s", c.recipe, n, g, w)
+			}
+			sameFiles(t, outputFiles(t, out), outputFiles(t, clean))
 		}
-		if resumed < n {
-			t.Errorf("stopped after %d: %d resumed", n, resumed)
-		}
-		if got := statsWithoutTimes(t, filepath.Join(out, "stats.json")); !reflect.DeepEqual(got, want) {
-			g, _ := json.MarshalIndent(got, "", " ")
-			w, _ := json.MarshalIndent(want, "", " ")
-			t.Errorf("stopped after %d: stats.json differs:\n%s\nwant\n%s", n, g, w)
-		}
-		sameFiles(t, outputFiles(t, out), outputFiles(t, clean))
 	}
 }
 
