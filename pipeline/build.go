@@ -452,11 +452,6 @@ func (s *sourceRun) group(ctx context.Context, gi, g0, g1 int) error {
 	if err != nil {
 		return err
 	}
-	for i := g0; i < g1; i++ {
-		if s.isFailed(i) {
-			return nil // no group record: the next run redoes what failed
-		}
-	}
 	cs := make([]map[string]int64, len(sp.Steps))
 	for i, st := range sp.Steps {
 		c := counters(st)
@@ -469,6 +464,11 @@ func (s *sourceRun) group(ctx context.Context, gi, g0, g1 int) error {
 		}
 	}
 	s.tot.addCounters(cs)
+	for i := g0; i < g1; i++ {
+		if s.isFailed(i) {
+			return nil // no group record: the next run redoes what failed
+		}
+	}
 	return s.writeGroupRecord(ctx, gi, names, cs)
 }
 

@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -301,6 +303,13 @@ func NewPlan(ctx context.Context, rec *Recipe, reg *Registry, opt Options) (p *P
 	return p, nil
 }
 
+// sameStep reports whether a and b are the same instance; steps of types
+// that cannot be compared (structs holding slices) never are.
+func sameStep(a, b Step) bool {
+	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
+	return ta == tb && ta.Comparable() && a == b
+}
+
 func countGatherers(steps []Step) int {
 	n := 0
 	for _, st := range steps {
@@ -314,14 +323,17 @@ func countGatherers(steps []Step) int {
 // Close closes the plan's steps and stores and removes its scratch folder.
 func (p *Plan) Close() error {
 	var first error
-	closed := map[Step]bool{}
+	// The tokenize step ends every chain: close each instance once.
+	var closed []Step
 	for _, sp := range p.Sources {
 		for _, st := range sp.Steps {
-			if c, ok := st.(Closer); ok && !closed[st] {
-				closed[st] = true
-				if err := c.Close(); err != nil && first == nil {
-					first = err
-				}
+			c, ok := st.(Closer)
+			if !ok || slices.ContainsFunc(closed, func(o Step) bool { return sameStep(o, st) }) {
+				continue
+			}
+			closed = append(closed, st)
+			if err := c.Close(); err != nil && first == nil {
+				first = err
 			}
 		}
 	}
