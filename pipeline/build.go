@@ -414,7 +414,12 @@ func (s *sourceRun) group(ctx context.Context, gi, g0, g1 int) error {
 		}
 		ps := p.newPass(sp, sp.Steps[:gs], sps)
 		err := p.Executor.Run(ctx, ph, s.guard(func(ctx context.Context, t Task) error {
-			_, err := ps.runShard(ctx, t.Input, nil, func(d *Doc) error { return g.Observe(t.Shard, d) })
+			_, err := ps.runShard(ctx, t.Input, nil, func(d *Doc) error {
+				if err := g.Observe(t.Shard, d); err != nil {
+					return fmt.Errorf("%s: %s, observing %s: %w%s", sp.Name, g.Name(), describe(t.Input), err, shardNames(err, sp.Inputs[g0:g1]))
+				}
+				return nil
+			})
 			return err
 		}))
 		ps.close()
@@ -470,6 +475,26 @@ func (s *sourceRun) group(ctx context.Context, gi, g0, g1 int) error {
 		}
 	}
 	return s.writeGroupRecord(ctx, gi, names, cs)
+}
+
+// shardNames names the inputs a gatherer's error refers to as "shard N"
+// (their index in the group), which only the pipeline can name.
+func shardNames(err error, group []Input) string {
+	var b strings.Builder
+	seen := map[int]bool{}
+	f := strings.Fields(err.Error())
+	for i := 0; i+1 < len(f); i++ {
+		if f[i] != "shard" {
+			continue
+		}
+		n, perr := strconv.Atoi(strings.TrimRight(f[i+1], ",.:;)"))
+		if perr != nil || n < 0 || n >= len(group) || seen[n] {
+			continue
+		}
+		seen[n] = true
+		fmt.Fprintf(&b, "; shard %d is %s", n, describe(group[n]))
+	}
+	return b.String()
 }
 
 // addDiff adds after-before to acc (made when nil) and returns it.

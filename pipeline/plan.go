@@ -263,6 +263,9 @@ func NewPlan(ctx context.Context, rec *Recipe, reg *Registry, opt Options) (p *P
 		if err != nil {
 			return p, fmt.Errorf("source %s: %w", s.Name, err)
 		}
+		if err := checkInputs(s.Name, ins); err != nil {
+			return p, err
+		}
 		sp := &SourcePlan{Name: s.Name, Source: src, Inputs: ins, GroupSize: s.Group, Weight: s.Weight, Epochs: s.Epochs}
 		steps := s.Steps
 		stepEnv := env
@@ -301,6 +304,26 @@ func NewPlan(ctx context.Context, rec *Recipe, reg *Registry, opt Options) (p *P
 		return p, optionErrorf("nothing to build")
 	}
 	return p, nil
+}
+
+// checkInputs refuses a source whose inputs repeat a name (their outputs
+// would overwrite each other) or the same part of the same file (its
+// documents would be built twice), naming both.
+func checkInputs(source string, ins []Input) error {
+	names := map[string]int{}
+	parts := map[string]int{}
+	for i, in := range ins {
+		if j, dup := names[in.Name]; dup {
+			return fmt.Errorf("source %s: inputs %s and %s have the same name %q", source, describe(ins[j]), describe(in), in.Name)
+		}
+		names[in.Name] = i
+		k := in.URL + "\x00" + in.Part
+		if j, dup := parts[k]; dup {
+			return fmt.Errorf("source %s: the same input is listed twice, as %q and %q (%s)", source, ins[j].Name, in.Name, describe(in))
+		}
+		parts[k] = i
+	}
+	return nil
 }
 
 // sameStep reports whether a and b are the same instance; steps of types

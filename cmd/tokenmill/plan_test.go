@@ -523,3 +523,23 @@ func TestRunTaskElsewhere(t *testing.T) {
 		t.Errorf("RunTask with dedup: %v", err)
 	}
 }
+
+// TestSameInputTwice: the same file under two names makes dedup stop the
+// build (the same record IDs twice), and the error names both files.
+// (The same file listed twice is refused before anything runs:
+// pipeline's TestCheckInputs.)
+func TestSameInputTwice(t *testing.T) {
+	dir := t.TempDir()
+	data := mustRead(t, "../../recipes/sample/commoncrawl/CC-SAMPLE-2023-06-00000.warc.wet.gz")
+	a, b := filepath.Join(dir, "in", "a.warc.wet.gz"), filepath.Join(dir, "in", "b.warc.wet.gz")
+	os.MkdirAll(filepath.Dir(a), 0o755)
+	os.WriteFile(a, data, 0o644)
+	os.WriteFile(b, data, 0o644)
+	_, err := runCLI(t, "", true, "build", "--only", "commoncrawl", "--input", "commoncrawl="+filepath.Join(dir, "in"), "--out", filepath.Join(dir, "out"), "--progress", "none")
+	// Whichever input is observed second meets the first's IDs.
+	if err == nil || !strings.Contains(err.Error(), "has the ID of shard") ||
+		!(strings.Contains(err.Error(), "observing "+b) && strings.Contains(err.Error(), "shard 0 is "+a) ||
+			strings.Contains(err.Error(), "observing "+a) && strings.Contains(err.Error(), "shard 1 is "+b)) {
+		t.Errorf("copies: %v", err)
+	}
+}
