@@ -195,6 +195,10 @@ func (w *spillWriter) abort() {
 	os.Remove(w.tmp)
 }
 
+// maxSpillString bounds a field read back, so a damaged spill fails
+// instead of allocating what a broken length says.
+const maxSpillString = 1 << 31
+
 // spillReader reads a spill back as a Reader, replaying its skips.
 type spillReader struct {
 	f    *os.File
@@ -227,6 +231,10 @@ func (r *spillReader) str() string {
 	n, err := binary.ReadUvarint(r.r)
 	if err != nil {
 		r.fail(err)
+		return ""
+	}
+	if n > maxSpillString {
+		r.fail(fmt.Errorf("a field of %d bytes", n))
 		return ""
 	}
 	b := make([]byte, n)
@@ -281,15 +289,15 @@ func (r *spillReader) Next() bool {
 			d.Bucket = r.str()
 			d.Quality = r.f32()
 			nm, err := binary.ReadUvarint(r.r)
-			if err != nil {
-				r.fail(err)
+			if err != nil || nm > maxSpillString {
+				r.fail(fmt.Errorf("meta count %d: %v", nm, err))
 			}
 			for i := uint64(0); i < nm && r.err == nil; i++ {
 				d.SetMeta(r.str(), r.str())
 			}
 			nt, err := binary.ReadUvarint(r.r)
-			if err != nil {
-				r.fail(err)
+			if err != nil || nt > maxSpillString/4 {
+				r.fail(fmt.Errorf("token count %d: %v", nt, err))
 			}
 			if nt > 0 && r.err == nil {
 				d.Tokens = make([]int32, nt)
