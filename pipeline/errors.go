@@ -78,3 +78,18 @@ func SkipReason(err error) string {
 	}
 	return "error"
 }
+
+// InputError is the failure of one input's storage: it could not be opened,
+// or its Reader's Err was not nil (after the store's own retries). The
+// build fails that input's task, goes on with the others, names the input
+// in the summary and stats.json, and ends with an error; a step's failure
+// or an output that cannot be written stops the build instead.
+type InputError struct {
+	Input Input
+	Err   error
+}
+
+func (e *InputError) Error() string { return e.Err.Error() }
+
+// Unwrap keeps the cause reachable.
+func (e *InputError) Unwrap() error { return e.Err }

@@ -8,13 +8,14 @@ import (
 // TestSkipReasons: corrupt and filtered records are counted under their
 // reasons; only damage is corrupt and kept as an example.
 func TestSkipReasons(t *testing.T) {
-	s := newSourceStats("x", nil)
+	tc := newTaskCounter(0)
 	bad := &RecordError{Path: "f", Record: "1", Err: Corruptf("bad-thing", "broken")}
 	left := &RecordError{Path: "f", Record: "2", Err: Filteredf("redirect", "a redirect")}
-	s.skip(bad)
-	s.skip(left)
-	s.skip(left)
-	s.skip(errors.New("plain"))
+	tc.skip(bad)
+	tc.skip(left)
+	tc.skip(left)
+	tc.skip(errors.New("plain"))
+	s := tc.stats()
 	if s.Skipped["bad-thing"] != 1 || s.Skipped["redirect"] != 2 || s.Skipped["error"] != 1 {
 		t.Errorf("Skipped = %v", s.Skipped)
 	}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+
+	"github.com/tokenmill/tokenmill/pipeline/manifest"
+	"github.com/tokenmill/tokenmill/pipeline/storage"
 )
 
 // Field types a component spec can declare.
@@ -257,7 +260,26 @@ type sourceEntry struct {
 type Registry struct {
 	steps   map[string]stepEntry
 	sources map[string]sourceEntry
+	sink    SinkFactory
 }
+
+// SinkOptions say what a build's writer writes.
+type SinkOptions struct {
+	Docs, Tokens  bool
+	RowGroupBytes int64
+	// Tokenizer is the model that made the tokens, nil without tokens.
+	Tokenizer *manifest.Tokenizer
+	// Tool and RecipeSHA256 are the version of the program and the digest
+	// of the recipe, which every shard's metadata records.
+	Tool, RecipeSHA256 string
+}
+
+// SinkFactory makes the writer of a build's shards under out.
+type SinkFactory func(out *storage.Store, o SinkOptions) (Sink, error)
+
+// RegisterSink sets the writer plans make their Sink with (one per
+// registry: stages/parquet registers the shard writer).
+func (r *Registry) RegisterSink(f SinkFactory) { r.sink = f }
 
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {

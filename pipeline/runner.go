@@ -31,15 +31,21 @@ type ShardSink interface {
 type pass struct {
 	src     Source
 	steps   []Step
-	stats   *SourceStats // nil in pre-passes
 	files   Files
 	jobs    chan *batch
 	workers int
-	wait    func()
+	// spills, when not nil, keeps or replays the inputs of a group with
+	// several phases (see spill.go).
+	spills *spills
+	// batchBytes sends a batch early when its text reaches this size (the
+	// build's memory budget bounds what is in flight); 0: by count only.
+	batchBytes int64
+	wait       func()
 }
 
 type batch struct {
-	seq   int // position of the batch in its shard, for the order invariant
+	seq   int          // position of the batch in its shard, for the order invariant
+	tc    *taskCounter // the task's counts; nil in pre-passes
 	docs  []*Doc
 	drops map[string]int64
 	err   error
@@ -66,9 +72,9 @@ func (p *pass) apply(b *batch) {
 	for i, d := range b.docs {
 		for si, st := range p.steps {
 			var t0 time.Time
-			var ss *StepStats
-			if p.stats != nil {
-				ss = p.stats.Steps[si]
+			var ss *stepCounter
+			if b.tc != nil {
+				ss = &b.tc.steps[si]
 				ss.in.Add(1)
 				ss.bin.Add(int64(len(d.Text)))
 				t0 = time.Now()
@@ -98,22 +104,49 @@ func (p *pass) apply(b *batch) {
 }
 
 // runShard reads one shard, sends its documents through the worker pool and
-// hands the survivors, in input order, to emit.
-func (p *pass) runShard(ctx context.Context, in Input, emit func(*Doc) error) error {
-	_, err := p.runShardDigest(ctx, in, emit)
-	return err
-}
-
-// runShardDigest is runShard that also returns the SHA-256 and size of the
-// input's raw bytes when the reader consumed all of them (nil otherwise).
-func (p *pass) runShardDigest(ctx context.Context, in Input, emit func(*Doc) error) (*hashingReader, error) {
+// hands the survivors, in input order, to emit; tc, when not nil, counts
+// what the task did. It returns the SHA-256 and size of the input's raw
+// bytes when the reader consumed all of them (nil otherwise).
+func (p *pass) runShard(ctx context.Context, in Input, tc *taskCounter, emit func(*Doc) error) (*hashingReader, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	skip := func(error) {}
+	if tc != nil {
+		skip = tc.skip
+	}
+	if p.spills != nil && !p.spills.record && p.spills.has(in) {
+		if sr, err := p.spills.open(in, skip); err == nil {
+			err := p.consume(ctx, in, sr, tc, nil, emit)
+			return sr.digest, err
+		}
+	}
 	fs := &digestFiles{Files: p.files, url: in.URL}
 	if in.Part != "" {
 		fs.url = "" // a part's bytes are not the file's
 	}
-	err := p.read(ctx, in, fs, emit)
+	var sw *spillWriter
+	if p.spills != nil && p.spills.record {
+		sw = p.spills.create(in)
+	}
+	if sw != nil {
+		inner := skip
+		skip = func(err error) { sw.skip(err); inner(err) }
+	}
+	r, err := p.src.Open(ctx, fs, in, skip)
+	if err != nil {
+		if sw != nil {
+			sw.abort()
+		}
+		return nil, &InputError{Input: in, Err: fmt.Errorf("open %s: %w", describe(in), err)}
+	}
+	err = p.consume(ctx, in, r, tc, sw, emit)
+	if sw != nil {
+		if err == nil {
+			sw.finish(fs.h)
+		} else {
+			sw.abort()
+		}
+	}
 	return fs.h, err
 }
 
@@ -140,6 +173,7 @@ type hashingReader struct {
 	h   hash.Hash
 	n   int64
 	eof bool
+	sum string // the digest, when it was read back from a spill
 }
 
 func (h *hashingReader) Read(p []byte) (int, error) {
@@ -160,26 +194,24 @@ func (h *hashingReader) Sum() string {
 	if h == nil || !h.eof {
 		return ""
 	}
+	if h.h == nil {
+		return h.sum
+	}
 	return hex.EncodeToString(h.h.Sum(nil))
 }
 
-func (p *pass) read(ctx context.Context, in Input, fs Files, emit func(*Doc) error) error {
+// consume reads r to its end through the pass's workers (see runShard),
+// writing what it reads to sw when not nil.
+func (p *pass) consume(ctx context.Context, in Input, r Reader, tc *taskCounter, sw *spillWriter, emit func(*Doc) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	skip := func(error) {}
-	if p.stats != nil {
-		skip = p.stats.skip
-	}
-	r, err := p.src.Open(ctx, fs, in, skip)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", describe(in), err)
-	}
 	order := make(chan *batch, 2*p.workers+2)
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(order)
 		seq := 0
-		cur := &batch{done: make(chan struct{})}
+		var curBytes int64
+		cur := &batch{tc: tc, done: make(chan struct{})}
 		send := func() bool {
 			cur.seq = seq
 			seq++
@@ -194,17 +226,23 @@ func (p *pass) read(ctx context.Context, in Input, fs Files, emit func(*Doc) err
 				close(cur.done)
 				return false
 			}
-			cur = &batch{done: make(chan struct{})}
+			cur = &batch{tc: tc, done: make(chan struct{})}
+			curBytes = 0
 			return true
 		}
 		for r.Next() {
 			d := r.Doc()
-			if p.stats != nil {
-				p.stats.din.Add(1)
-				p.stats.bin.Add(int64(len(d.Text)))
+			if sw != nil {
+				sw.doc(d)
+			}
+			if tc != nil {
+				tc.din.Add(1)
+				tc.bin.Add(int64(len(d.Text)))
 			}
 			cur.docs = append(cur.docs, d)
-			if len(cur.docs) == batchSize && !send() {
+			curBytes += int64(len(d.Text))
+			full := len(cur.docs) == batchSize || (p.batchBytes > 0 && curBytes >= p.batchBytes)
+			if full && !send() {
 				break
 			}
 		}
@@ -231,8 +269,8 @@ func (p *pass) read(ctx context.Context, in Input, fs Files, emit func(*Doc) err
 			cancel()
 			continue
 		}
-		if p.stats != nil {
-			p.stats.addDrops(b.drops)
+		if tc != nil {
+			tc.addDrops(b.drops)
 		}
 		for _, d := range b.docs {
 			if d == nil {
@@ -253,9 +291,10 @@ func (p *pass) read(ctx context.Context, in Input, fs Files, emit func(*Doc) err
 		if errors.Is(rerr, context.Canceled) && ctx.Err() != nil {
 			return rerr
 		}
-		return fmt.Errorf("read %s: %w", describe(in), rerr)
+		return &InputError{Input: in, Err: fmt.Errorf("read %s: %w", describe(in), rerr)}
 	}
-	return nil
+	// A read stopped by cancellation did not reach the input's end.
+	return ctx.Err()
 }
 
 // describe names an input in errors: its URL, and its part where it has one.

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -11,34 +12,40 @@ import (
 
 // StepStats counts what one step of one source did.
 type StepStats struct {
-	Name     string           `json:"name"`
-	DocsIn   int64            `json:"docs_in"`
-	DocsOut  int64            `json:"docs_out"`
-	BytesIn  int64            `json:"bytes_in"`
-	BytesOut int64            `json:"bytes_out"`
-	Seconds  float64          `json:"seconds"`
+	Name     string  `json:"name"`
+	DocsIn   int64   `json:"docs_in"`
+	DocsOut  int64   `json:"docs_out"`
+	BytesIn  int64   `json:"bytes_in"`
+	BytesOut int64   `json:"bytes_out"`
+	Seconds  float64 `json:"seconds"`
+	// Counters are the step's own counters (StatsReporter), summed over the
+	// groups of inputs; they come from the group records.
 	Counters map[string]int64 `json:"counters,omitempty"`
-
-	acc   map[string]int64 // counters of instances replaced between groups
-	pre   map[string]int64 // what the current instance counted in pre-passes
-	nanos atomic.Int64
-	in    atomic.Int64
-	out   atomic.Int64
-	bin   atomic.Int64
-	bout  atomic.Int64
 }
 
-// SourceStats counts what a build did with one source.
+// FailedInput is an input whose task failed: its storage could not be
+// opened or read after the store's retries. Its outputs are not in the
+// manifest; rerunning the build retries it.
+type FailedInput struct {
+	Input string `json:"input"`
+	Error string `json:"error"`
+}
+
+// SourceStats counts what a build did with one source. Everything but
+// Resumed, Failed and the Seconds fields is the sum of the source's task
+// records (see TaskStats) and group records, so it is the same whether the
+// build ran at once, was resumed, or ran on several machines.
 type SourceStats struct {
 	Name string `json:"name"`
-	// Inputs is the number of input shards; Resumed those a previous run had
-	// already committed.
-	Inputs  int   `json:"inputs"`
-	Resumed int   `json:"resumed"`
-	DocsIn  int64 `json:"docs_in"`
-	BytesIn int64 `json:"bytes_in"`
+	// Inputs is the number of inputs; Resumed those a previous run had
+	// already committed; Failed those whose task failed in this run.
+	Inputs  int           `json:"inputs"`
+	Resumed int           `json:"resumed"`
+	Failed  []FailedInput `json:"failed,omitempty"`
+	DocsIn  int64         `json:"docs_in"`
+	BytesIn int64         `json:"bytes_in"`
 	// Skipped counts input records that could not be read, by reason;
-	// SkipExamples holds the first few errors in full.
+	// SkipExamples holds the first few errors in full, in input order.
 	Skipped      map[string]int64 `json:"skipped"`
 	SkipExamples []string         `json:"skip_examples,omitempty"`
 	Steps        []*StepStats     `json:"steps"`
@@ -48,17 +55,9 @@ type SourceStats struct {
 	BytesOut int64            `json:"bytes_out"`
 	Tokens   int64            `json:"tokens"`
 	Seconds  float64          `json:"seconds"`
-
-	mu    sync.Mutex
-	din   atomic.Int64
-	bin   atomic.Int64
-	dout  atomic.Int64
-	bout  atomic.Int64
-	toks  atomic.Int64
-	start time.Time
 }
 
-// maxSkipExamples bounds the errors kept in full per source.
+// maxSkipExamples bounds the errors kept in full per task and per source.
 const maxSkipExamples = 20
 
 // Stats is a build's report, written to stats.json and printed as the
@@ -69,15 +68,55 @@ type Stats struct {
 	Workers int            `json:"workers"`
 }
 
-func newSourceStats(name string, steps []Step) *SourceStats {
-	s := &SourceStats{Name: name, Skipped: map[string]int64{}, Drops: map[string]int64{}, start: time.Now()}
-	for _, st := range steps {
-		s.Steps = append(s.Steps, &StepStats{Name: st.Name()})
+// Failed lists every failed input of the build, source by source.
+func (s *Stats) Failed() []FailedInput {
+	var out []FailedInput
+	for _, src := range s.Sources {
+		out = append(out, src.Failed...)
 	}
-	return s
+	return out
 }
 
-func (s *SourceStats) skip(err error) {
+// TaskStats is what one task did with its input: the part of its source's
+// stats it contributes, stored in its task record. It holds counts only,
+// no timings, so a task record is the same bytes whenever it is made.
+type TaskStats struct {
+	DocsIn       int64            `json:"docs_in"`
+	BytesIn      int64            `json:"bytes_in"`
+	Skipped      map[string]int64 `json:"skipped,omitempty"`
+	SkipExamples []string         `json:"skip_examples,omitempty"`
+	// Steps holds, per step of the chain in order, docs and bytes in and out.
+	Steps    []StepCounts     `json:"steps"`
+	Drops    map[string]int64 `json:"drops,omitempty"`
+	DocsOut  int64            `json:"docs_out"`
+	BytesOut int64            `json:"bytes_out"`
+	Tokens   int64            `json:"tokens"`
+}
+
+// StepCounts is one step's share of a task: [docs in, docs out, bytes in,
+// bytes out].
+type StepCounts [4]int64
+
+// taskCounter gathers a running task's stats from the reader goroutine and
+// the workers.
+type taskCounter struct {
+	din, bin, dout, bout, toks atomic.Int64
+	steps                      []stepCounter
+	mu                         sync.Mutex
+	skipped                    map[string]int64
+	examples                   []string
+	drops                      map[string]int64
+}
+
+type stepCounter struct {
+	in, out, bin, bout, nanos atomic.Int64
+}
+
+func newTaskCounter(steps int) *taskCounter {
+	return &taskCounter{steps: make([]stepCounter, steps), skipped: map[string]int64{}, drops: map[string]int64{}}
+}
+
+func (t *taskCounter) skip(err error) {
 	var re *RecordError
 	msg := err.Error()
 	if errors.As(err, &re) {
@@ -87,64 +126,118 @@ func (s *SourceStats) skip(err error) {
 	// for damage.
 	var f *FilteredError
 	filtered := errors.As(err, &f)
-	s.mu.Lock()
-	s.Skipped[SkipReason(err)]++
-	if !filtered && len(s.SkipExamples) < maxSkipExamples {
-		s.SkipExamples = append(s.SkipExamples, msg)
+	t.mu.Lock()
+	t.skipped[SkipReason(err)]++
+	if !filtered && len(t.examples) < maxSkipExamples {
+		t.examples = append(t.examples, msg)
 	}
-	s.mu.Unlock()
+	t.mu.Unlock()
 }
 
-func (s *SourceStats) addDrops(m map[string]int64) {
+func (t *taskCounter) addDrops(m map[string]int64) {
 	if len(m) == 0 {
 		return
 	}
-	s.mu.Lock()
+	t.mu.Lock()
 	for k, v := range m {
+		t.drops[k] += v
+	}
+	t.mu.Unlock()
+}
+
+// stats freezes the counts.
+func (t *taskCounter) stats() *TaskStats {
+	s := &TaskStats{DocsIn: t.din.Load(), BytesIn: t.bin.Load(), DocsOut: t.dout.Load(), BytesOut: t.bout.Load(), Tokens: t.toks.Load()}
+	t.mu.Lock()
+	if len(t.skipped) > 0 {
+		s.Skipped = maps.Clone(t.skipped)
+	}
+	s.SkipExamples = append([]string(nil), t.examples...)
+	if len(t.drops) > 0 {
+		s.Drops = maps.Clone(t.drops)
+	}
+	t.mu.Unlock()
+	s.Steps = make([]StepCounts, len(t.steps))
+	for i := range t.steps {
+		c := &t.steps[i]
+		s.Steps[i] = StepCounts{c.in.Load(), c.out.Load(), c.bin.Load(), c.bout.Load()}
+	}
+	return s
+}
+
+// sourceTotals builds a source's stats from its task and group records.
+type sourceTotals struct {
+	s     *SourceStats
+	start time.Time
+}
+
+func newSourceTotals(name string, steps []Step) *sourceTotals {
+	s := &SourceStats{Name: name, Skipped: map[string]int64{}, Drops: map[string]int64{}}
+	for _, st := range steps {
+		s.Steps = append(s.Steps, &StepStats{Name: st.Name()})
+	}
+	return &sourceTotals{s: s, start: time.Now()}
+}
+
+// addTask adds one task's stats; tasks are added in input order, so the
+// examples kept are the first in input order.
+func (t *sourceTotals) addTask(ts *TaskStats) {
+	s := t.s
+	s.DocsIn += ts.DocsIn
+	s.BytesIn += ts.BytesIn
+	for k, v := range ts.Skipped {
+		s.Skipped[k] += v
+	}
+	for _, e := range ts.SkipExamples {
+		if len(s.SkipExamples) < maxSkipExamples {
+			s.SkipExamples = append(s.SkipExamples, e)
+		}
+	}
+	for i, c := range ts.Steps {
+		if i < len(s.Steps) {
+			st := s.Steps[i]
+			st.DocsIn += c[0]
+			st.DocsOut += c[1]
+			st.BytesIn += c[2]
+			st.BytesOut += c[3]
+		}
+	}
+	for k, v := range ts.Drops {
 		s.Drops[k] += v
 	}
-	s.mu.Unlock()
+	s.DocsOut += ts.DocsOut
+	s.BytesOut += ts.BytesOut
+	s.Tokens += ts.Tokens
 }
 
-// finish copies the atomic counters into the exported fields.
-func (s *SourceStats) finish(steps []Step) {
-	s.DocsIn, s.BytesIn = s.din.Load(), s.bin.Load()
-	s.DocsOut, s.BytesOut, s.Tokens = s.dout.Load(), s.bout.Load(), s.toks.Load()
-	s.Seconds = time.Since(s.start).Seconds()
-	for i, st := range s.Steps {
-		st.DocsIn, st.DocsOut = st.in.Load(), st.out.Load()
-		st.BytesIn, st.BytesOut = st.bin.Load(), st.bout.Load()
-		st.Seconds = float64(st.nanos.Load()) / 1e9
-		st.keep(steps[i])
-		st.Counters = st.acc
+// addCounters adds one group's step counters.
+func (t *sourceTotals) addCounters(c []map[string]int64) {
+	for i, m := range c {
+		if i >= len(t.s.Steps) || m == nil {
+			continue
+		}
+		st := t.s.Steps[i]
+		if st.Counters == nil {
+			st.Counters = map[string]int64{}
+		}
+		for k, v := range m {
+			st.Counters[k] += v
+		}
 	}
 }
 
-// keep adds a step instance's counters to the totals.
-func (st *StepStats) keep(step Step) {
-	r, ok := step.(StatsReporter)
-	if !ok {
-		return
+// addTime adds a task's measured step times (this run's tasks only).
+func (t *sourceTotals) addTime(tc *taskCounter) {
+	for i := range tc.steps {
+		if i < len(t.s.Steps) {
+			t.s.Steps[i].Seconds += float64(tc.steps[i].nanos.Load()) / 1e9
+		}
 	}
-	if st.acc == nil {
-		st.acc = map[string]int64{}
-	}
-	for k, v := range r.Counters() {
-		st.acc[k] += v - st.pre[k]
-	}
-	st.pre = nil
 }
 
-// discount records what a step counted while it ran in a pre-pass (between
-// two snapshots of its counters): the documents it saw there are seen again
-// in the main pass, and the stats count each once.
-func (st *StepStats) discount(before, after map[string]int64) {
-	if st.pre == nil {
-		st.pre = map[string]int64{}
-	}
-	for k, v := range after {
-		st.pre[k] += v - before[k]
-	}
+func (t *sourceTotals) finish() *SourceStats {
+	t.s.Seconds = time.Since(t.start).Seconds()
+	return t.s
 }
 
 // counters snapshots a step's counters (nil if it reports none).

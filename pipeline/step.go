@@ -16,10 +16,10 @@ type Step interface {
 }
 
 // Gatherer is a Step whose decision on a document depends on a whole group of
-// input shards (line dedup, exact document dedup). The runner first makes a
-// pre-pass over the group: for every shard it runs the steps that come before
-// the gatherer and hands the survivors to Observe, then calls Seal once; only
-// after that does it call Process.
+// input shards (line dedup, exact document dedup). The plan first runs an
+// observe phase over the group: for every shard it runs the steps that come
+// before the gatherer and hands the survivors to Observe, then calls Seal
+// once; only after that does it call Process (in the write phase).
 //
 // Observe is called concurrently for different shards but never for the same
 // shard, whose documents arrive in input order. What Seal concludes must not

@@ -1,64 +1,71 @@
 #!/usr/bin/env bash
-# End-to-end CommonCrawl build, two revisions side by side: builds tokenmill at
-# REV_A and REV_B (git revisions of this repository), generates a WET corpus of
-# MB megabytes (bench/ccnet gen, split into 8 gzip files), runs
-#   tokenmill build --only commoncrawl --input commoncrawl=CORPUS
-# with the embedded recipe (its CCNet chain: doc and line dedup, langid,
-# perplexity, wikiref, tokenize) under each binary, RUNS times alternately, and
-# prints wall and CPU seconds, MB of input per CPU second, peak RSS and the
-# ratio B/A of the best runs. It checks that both write the same shards (the
-# manifest's shard digests).
+# End-to-end build of CommonCrawl-like WET shards through the LLaMA recipe's
+# CommonCrawl chain (doc_dedup, line_dedup, normalize, langid, perplexity,
+# wikiref, tokenize; the embedded sample models), with this tree's binary and
+# a baseline binary on the same input in the same run. Prints wall and CPU
+# seconds (user+sys), peak RSS, the CPU ratio baseline/this, and checks that
+# both wrote the same shards.
 #
-#   bench/build/run.sh [REV_A [REV_B [MB [RUNS]]]]     # defaults: HEAD~1 HEAD 40 3
+#   bench/build/run.sh [MB] [SHARDS]     # MB of text (default 40) cut into SHARDS gzip WET files (default 4)
+#   BASE_BIN=/path/to/tokenmill bench/build/run.sh     # baseline binary (default: built from BASE_REV, default main)
+#
+# Wall times on the shared 2-core machine depend on its load; CPU seconds
+# hold better. The binaries take turns RUNS times (default 3); the least CPU
+# time of each is kept.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-A=${1:-HEAD~1}; B=${2:-HEAD}; MB=${3:-40}; RUNS=${4:-3}
-tmp=$(mktemp -d); trap 'git worktree remove --force "$tmp/a" 2>/dev/null; git worktree remove --force "$tmp/b" 2>/dev/null; rm -rf "$tmp"' EXIT
-for r in a b; do
-  rev=$A; [ $r = b ] && rev=$B
-  git worktree add -q --detach "$tmp/$r" "$rev"
-  (cd "$tmp/$r" && GOTOOLCHAIN=local go build -o "$tmp/tokenmill-$r" ./cmd/tokenmill)
+MB=${1:-40}
+SHARDS=${2:-4}
+WORKERS=${WORKERS:-2}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+go build -o "$TMP/new" ./cmd/tokenmill
+if [ -z "${BASE_BIN:-}" ]; then
+  mkdir "$TMP/base-src"
+  git archive "${BASE_REV:-main}" | tar -x -C "$TMP/base-src"
+  (cd "$TMP/base-src" && go build -o "$TMP/base" ./cmd/tokenmill)
+  BASE_BIN=$TMP/base
+fi
+go build -o "$TMP/ccnet" ./bench/ccnet
+mkdir "$TMP/in"
+for i in $(seq 1 "$SHARDS"); do
+  f=$(printf '%s/in/CC-BENCH-%05d.warc.wet' "$TMP" "$i")
+  "$TMP/ccnet" gen -mb $((MB / SHARDS)) -seed "$i" -out "$f" >/dev/null
+  sed -i "s/urn:uuid:bench-/urn:uuid:bench-$i-/" "$f"   # record IDs unique across shards
+  gzip -1 "$f"
 done
-go run ./bench/ccnet gen -mb "$MB" -out "$tmp/corpus.wet" >/dev/null
-mkdir -p "$tmp/in"
-# Split at record boundaries into 8 files, one gzip member per record as
-# CommonCrawl writes them.
-python3 - "$tmp/corpus.wet" "$tmp/in" <<'PY'
-import gzip, sys, zlib
-data = open(sys.argv[1], 'rb').read()
-recs = [b'WARC/1.0' + r for r in data.split(b'WARC/1.0')[1:]]
-n = 8
-for i in range(n):
-    with open(f"{sys.argv[2]}/CC-BENCH-{i:05d}.warc.wet.gz", 'wb') as f:
-        for r in recs[i::n]:
-            f.write(gzip.compress(r, 6, mtime=0))
-PY
-in_mb=$(du -bc "$tmp/corpus.wet" | tail -1 | awk '{printf "%.1f", $1/1e6}')
-best() { sort -n | head -1; }
-declare -A cpu wall rss
-for i in $(seq 1 "$RUNS"); do
-  for r in a b; do
-    rm -rf "$tmp/out-$r"
-    /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$tmp/tokenmill-$r" build --only commoncrawl \
-      --input "commoncrawl=$tmp/in" --out "$tmp/out-$r" --progress none >/dev/null 2>"$tmp/log-$r" ||
-      { cat "$tmp/log-$r"; exit 1; }
-    read -r e u s m < "$tmp/time"
-    cpu[$r]+="$(echo "$u + $s" | bc) "; wall[$r]+="$e "; rss[$r]+="$m "
-  done
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
+echo "input: $SHARDS shards, $(du -cm "$TMP"/in/*.gz | tail -1 | cut -f1) MB gzip, $MB MB text; $WORKERS workers"
+
+# once NAME BIN [FLAGS...]: runs the build once, keeps its figures if its
+# CPU time is the least of NAME's runs so far
+once() {
+  local name=$1 bin=$2
+  shift 2
+  rm -rf "$TMP/out-$name"
+  /usr/bin/time -f '%e %U %S %M' -o "$TMP/time" "$bin" build --only commoncrawl --input "commoncrawl=$TMP/in" \
+    --out "$TMP/out-$name" --workers "$WORKERS" --progress none "$@" > "$TMP/log-$name" 2>&1 || { tail -20 "$TMP/log-$name"; exit 1; }
+  read -r E U S M < "$TMP/time"
+  local c best
+  c=$(echo "$U + $S" | bc -l)
+  best=$(eval echo "\${CPU_$name:-}")
+  if [ -z "$best" ] || [ "$(echo "$c < $best" | bc -l)" = 1 ]; then
+    eval "CPU_$name=$c WALL_$name=$E RSS_$name=$M"
+  fi
+}
+# The binaries take turns, RUNS times, so that the machine's load changes
+# hit them alike; the least CPU time of each is kept.
+for run in $(seq 1 "${RUNS:-3}"); do
+  once base "$BASE_BIN"
+  once new "$TMP/new"
+  once nospill "$TMP/new" --no-spill   # this tree, every phase reading the inputs again
 done
-python3 - "$tmp/out-a/manifest.json" "$tmp/out-b/manifest.json" <<'PY'
-import json, sys
-d = [sorted((s["path"], s["sha256"]) for src in json.load(open(p))["sources"] for s in src["shards"]) for p in sys.argv[1:]]
-print("shards identical" if d[0] == d[1] else "SHARDS DIFFER")
-PY
-printf "corpus %s MB of WET text in 8 files, %d runs each, best run\n" "$in_mb" "$RUNS"
-printf "%-8s %-14s %8s %8s %12s %10s\n" rev commit wall_s cpu_s MB/cpu_s rss_MiB
-for r in a b; do
-  rev=$A; [ $r = b ] && rev=$B
-  c=$(for x in ${cpu[$r]}; do echo "$x"; done | best)
-  w=$(for x in ${wall[$r]}; do echo "$x"; done | best)
-  m=$(for x in ${rss[$r]}; do echo "$x"; done | best)
-  printf "%-8s %-14s %8s %8s %12.1f %10d\n" "$r" "$(git rev-parse --short "$rev")" "$w" "$c" "$(echo "$in_mb / $c" | bc -l)" "$((m / 1024))"
-  eval "c_$r=$c"
+for name in base new nospill; do
+  printf '%-8s wall %7.1fs  cpu %7.1fs  peak RSS %5d MiB\n' "$name" "$(eval echo "\$WALL_$name")" "$(eval echo "\$CPU_$name")" $(( $(eval echo "\$RSS_$name") / 1024 ))
 done
-printf "B/A CPU time: %.2f (below 1: B is faster)\n" "$(echo "$c_b / $c_a" | bc -l)"
+echo "cpu ratio base/new: $(printf '%.2f' "$(echo "$CPU_base / $CPU_new" | bc -l)"), base/nospill: $(printf '%.2f' "$(echo "$CPU_base / $CPU_nospill" | bc -l)")"
+for f in $(cd "$TMP/out-base" && find docs tokens -type f | sort); do
+  cmp -s "$TMP/out-base/$f" "$TMP/out-new/$f" || echo "DIFFERS: $f"
+  cmp -s "$TMP/out-base/$f" "$TMP/out-nospill/$f" || echo "DIFFERS (--no-spill): $f"
+done
+echo "shards compared: $(cd "$TMP/out-base" && find docs tokens -type f | wc -l)"

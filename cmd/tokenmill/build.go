@@ -1,23 +1,23 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
+	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/tokenmill/tokenmill/pipeline"
-	"github.com/tokenmill/tokenmill/pipeline/manifest"
 	"github.com/tokenmill/tokenmill/pipeline/storage"
 	"github.com/tokenmill/tokenmill/recipes"
-	"github.com/tokenmill/tokenmill/stages/parquet"
-	"github.com/tokenmill/tokenmill/stages/tokenizer"
 )
 
 type buildFlags struct {
@@ -28,7 +28,9 @@ type buildFlags struct {
 	workers  int
 	noDocs   bool
 	progress string
-	memory   int64
+	memory   string // --memory: the whole build's budget ("4GiB")
+	memoryMB int64  // --memory-mb: the same in MiB (older flag)
+	noSpill  bool
 }
 
 func newBuildCmd() *cobra.Command {
@@ -39,7 +41,10 @@ func newBuildCmd() *cobra.Command {
 		Long: `Runs a recipe (by default the embedded LLaMA recipe on the embedded sample corpus)
 and writes text shards, token shards, stats.json and, last, manifest.json under --out
 (a folder, file://, s3:// or gs:// URL). Rerunning with the same recipe and output skips
-the input shards already committed, so an interrupted build is finished by running it again.`,
+the input shards already committed, so an interrupted build is finished by running it again.
+An input whose storage fails (after retries) is named in the summary and stats.json and left
+out of the manifest; the rest is built and the exit status is 1. One build at a time may
+write an output: a second one fails and names the holder of the output's lock.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runBuild(cmd, f, defaultRegistry()) },
 	}
@@ -48,10 +53,12 @@ the input shards already committed, so an interrupted build is finished by runni
 	fl.StringVar(&f.out, "out", "out", "output folder or URL")
 	fl.StringSliceVar(&f.only, "only", nil, "run only these sources (repeatable or comma-separated)")
 	fl.StringArrayVar(&f.inputs, "input", nil, "SOURCE=PATH: replace a source's inputs (file, glob, folder or *.paths.gz listing; repeatable)")
-	fl.IntVar(&f.workers, "workers", 0, "worker goroutines (default: all cores)")
+	fl.IntVar(&f.workers, "workers", 0, "worker goroutines, at least 1 (default: all cores)")
 	fl.BoolVar(&f.noDocs, "no-docs", false, "write token shards only, not text shards")
 	fl.StringVar(&f.progress, "progress", "auto", "progress display: auto, bar, lines or none")
-	fl.Int64Var(&f.memory, "memory-mb", 0, "memory that dedup may hold before spilling to disk (default: the step's own)")
+	fl.StringVar(&f.memory, "memory", "", "memory budget of the whole build, e.g. 4GiB: the Go runtime's limit (GOMEMLIMIT), half of it for dedup state (which spills beyond), part for document batches (default: none)")
+	fl.Int64Var(&f.memoryMB, "memory-mb", 0, "the memory budget in MiB (same as --memory)")
+	fl.BoolVar(&f.noSpill, "no-spill", false, "read inputs from storage in every phase of a dedup group, rather than once (kept zstd-compressed in the temporary folder)")
 	return c
 }
 
@@ -68,6 +75,60 @@ func loadRecipe(path string, reg *pipeline.Registry) (*pipeline.Recipe, error) {
 	return pipeline.ParseRecipe(name, data, reg)
 }
 
+// parseBytes reads a size: a number of bytes with an optional unit, IEC
+// (KiB, MiB, GiB, TiB, or K, M, G, T) or SI (KB, MB, GB, TB).
+func parseBytes(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	i := len(t)
+	for i > 0 && (t[i-1] < '0' || t[i-1] > '9') && t[i-1] != '.' {
+		i--
+	}
+	num, unit := strings.TrimSpace(t[:i]), strings.ToUpper(strings.TrimSpace(t[i:]))
+	mult := map[string]float64{"": 1, "B": 1, "K": 1 << 10, "KIB": 1 << 10, "KB": 1e3, "M": 1 << 20, "MIB": 1 << 20, "MB": 1e6,
+		"G": 1 << 30, "GIB": 1 << 30, "GB": 1e9, "T": 1 << 40, "TIB": 1 << 40, "TB": 1e12}[unit]
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || mult == 0 || v < 0 || v*mult > math.MaxInt64 {
+		return 0, fmt.Errorf("%q is not a size (e.g. 4GiB, 512MiB)", s)
+	}
+	return int64(v * mult), nil
+}
+
+// buildOptions checks the flags and turns them into the plan's options.
+func buildOptions(cmd *cobra.Command, f buildFlags) (pipeline.Options, error) {
+	o := pipeline.Options{Out: f.out, Only: f.only, Workers: f.workers, NoDocs: f.noDocs, NoSpill: f.noSpill, Inputs: map[string][]string{}}
+	if fl := cmd.Flags().Lookup("workers"); (fl != nil && fl.Changed || f.workers != 0) && f.workers < 1 {
+		return o, usageError{fmt.Errorf("--workers %d: want at least 1 (leave it out for all cores)", f.workers)}
+	}
+	if strings.TrimSpace(f.out) == "" {
+		return o, usageError{fmt.Errorf("--out is empty: name the output folder or URL")}
+	}
+	for _, in := range f.inputs {
+		src, p, ok := strings.Cut(in, "=")
+		if !ok || src == "" || p == "" {
+			return o, usageError{fmt.Errorf("--input %q: want SOURCE=PATH", in)}
+		}
+		o.Inputs[src] = append(o.Inputs[src], p)
+	}
+	switch {
+	case f.memory != "" && f.memoryMB != 0:
+		return o, usageError{fmt.Errorf("give --memory or --memory-mb, not both")}
+	case f.memory != "":
+		n, err := parseBytes(f.memory)
+		if err != nil {
+			return o, usageError{fmt.Errorf("--memory: %w", err)}
+		}
+		o.MemoryBytes = n
+	case f.memoryMB < 0:
+		return o, usageError{fmt.Errorf("--memory-mb %d: must not be negative", f.memoryMB)}
+	default:
+		o.MemoryBytes = f.memoryMB << 20
+	}
+	if f.recipe != "" {
+		o.RecipeDir = filepath.Dir(f.recipe)
+	}
+	return o, nil
+}
+
 func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -76,180 +137,48 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 	if err != nil {
 		return err
 	}
+	opt, err := buildOptions(cmd, f)
+	if err != nil {
+		return err
+	}
 	rec, err := loadRecipe(f.recipe, reg)
 	if err != nil {
 		return err
 	}
-	overrides := map[string][]string{}
-	for _, in := range f.inputs {
-		src, p, ok := strings.Cut(in, "=")
-		if !ok || src == "" || p == "" {
-			return usageError{fmt.Errorf("--input %q: want SOURCE=PATH", in)}
-		}
-		overrides[src] = append(overrides[src], p)
-	}
-	only := map[string]bool{}
-	for _, o := range f.only {
-		only[o] = true
-	}
-	known := map[string]bool{}
-	for _, s := range rec.Sources {
-		known[s.Name] = true
-	}
-	for n := range only {
-		if !known[n] {
-			return usageError{fmt.Errorf("--only %s: the recipe has no such source", n)}
-		}
-	}
-	for n := range overrides {
-		if !known[n] {
-			return usageError{fmt.Errorf("--input %s=...: the recipe has no such source", n)}
-		}
-	}
-	stores := pipeline.NewStores()
-	defer stores.Close()
-	out, err := stores.Get(ctx, f.out)
-	if err != nil {
-		return err
-	}
-	workers := f.workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
-	}
-	tmp, err := os.MkdirTemp("", "tokenmill-build-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	recipeDir := "."
-	if f.recipe != "" {
-		recipeDir = filepath.Dir(f.recipe)
-	}
-	readFile := func(ref string) ([]byte, error) {
-		if !strings.Contains(ref, "://") && !filepath.IsAbs(ref) {
-			ref = filepath.Join(recipeDir, ref)
-		}
-		return stores.ReadFile(ctx, ref)
-	}
-
-	var tokInfo *manifest.Tokenizer
-	// The tokenize step ends every chain when the recipe names a model.
-	var tok pipeline.Step
-	if rec.Tokenizer != "" && rec.Output.Tokens {
-		cfg, err := pipeline.NewConfig(tokenizer.Spec, map[string]any{"model": rec.Tokenizer})
-		if err != nil {
-			return err
-		}
-		step, err := reg.NewStep(tokenizer.Spec.Name, cfg, &pipeline.Env{Logger: log, Seed: rec.Seed, ReadFile: readFile})
-		if err != nil {
-			return err
-		}
-		tok = step
-		tokInfo = step.(*tokenizer.Step).Info()
-		// The output carries its tokenizer: a trainer or a reader of the
-		// token shards needs nothing else.
-		if err := out.WriteFile(ctx, manifest.TokenizerFile, step.(*tokenizer.Step).ModelFile()); err != nil {
-			return err
-		}
-	} else if rec.Output.Tokens {
-		log.Warn("the recipe names no tokenizer model: writing text shards only")
-	}
-
-	b := &pipeline.Build{
-		Out: out,
-		Sink: &parquet.Sink{Out: out, Docs: rec.Output.Docs && !f.noDocs, Tokens: tok != nil,
-			Opts: parquet.Options{RowGroupBytes: rec.Output.RowGroupBytes, Metadata: shardMeta(tokInfo, rec.Digest)}},
-		Tokenizer: tokInfo,
-		Files:     stores,
-		Workers:   workers,
-		RecipeSHA: rec.Digest,
-		Tool:      versionString(),
-		Logger:    log,
-	}
-	for _, s := range rec.Sources {
-		if len(only) > 0 && !only[s.Name] {
-			continue
-		}
-		env := &pipeline.Env{Logger: log.With("source", s.Name), Source: s.Name, BaseURL: s.BaseURL, TempDir: filepath.Join(tmp, s.Name),
-			Workers: workers, MemoryBytes: f.memory << 20, Seed: rec.Seed, ReadFile: readFile}
-		os.MkdirAll(env.TempDir, 0o755)
-		src, err := reg.NewSource(s.Format, s.Options, env)
-		if err != nil {
-			return fmt.Errorf("source %s: %w", s.Name, err)
-		}
-		// Recipe paths are relative to the recipe; --input paths to the
-		// working folder.
-		var specs []string
-		for _, in := range s.Inputs {
-			if !strings.Contains(in, "://") && !filepath.IsAbs(in) {
-				in = filepath.Join(recipeDir, in)
-			}
-			specs = append(specs, in)
-		}
-		if o, ok := overrides[s.Name]; ok {
-			specs = o
-		}
-		ins, err := src.Inputs(ctx, stores, specs)
-		if err != nil {
-			return fmt.Errorf("source %s: %w", s.Name, err)
-		}
-		sp := pipeline.SourcePlan{Name: s.Name, Source: src, Inputs: ins, GroupSize: s.Group, Weight: s.Weight, Epochs: s.Epochs}
-		for _, st := range s.Steps {
-			step, err := reg.NewStep(st.Kind, st.Config, env)
-			if err != nil {
-				return fmt.Errorf("%s:%d: source %s, step %s: %w", rec.Path, st.Line, s.Name, st.Kind, err)
-			}
-			sp.Steps = append(sp.Steps, step)
-		}
-		steps := s.Steps
-		sp.Rebuild = func(i int) (pipeline.Step, error) {
-			return reg.NewStep(steps[i].Kind, steps[i].Config, env)
-		}
-		if tok != nil {
-			sp.Steps = append(sp.Steps, tok)
-		}
-		b.Sources = append(b.Sources, sp)
-		log.Info("source planned", "source", s.Name, "inputs", len(ins), "steps", len(sp.Steps))
-	}
-	if len(b.Sources) == 0 {
-		return usageError{fmt.Errorf("nothing to build")}
+	if opt.MemoryBytes > 0 {
+		// The runtime collects harder as the heap nears the budget.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(opt.MemoryBytes))
 	}
 	prog := newProgress(cmd.ErrOrStderr(), f.progress)
-	b.Progress = prog.update
-	stats, err := b.Run(ctx)
+	opt.Logger, opt.Progress, opt.Tool = log, prog.update, versionString()
+	plan, err := pipeline.NewPlan(ctx, rec, reg, opt)
+	if err != nil {
+		var oe *pipeline.OptionError
+		if errors.As(err, &oe) {
+			return usageError{err}
+		}
+		return err
+	}
+	defer plan.Close()
+	stats, err := plan.Run(ctx)
 	prog.finish()
 	if stats != nil {
 		printSummary(cmd.OutOrStdout(), stats)
 	}
-	if err != nil {
+	var failed *pipeline.FailedError
+	if err != nil && !errors.As(err, &failed) {
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "\nwrote %s\n", out.URL("manifest.json"))
-	return nil
-}
-
-// shardMeta is the key/value metadata of every shard: the tool and recipe
-// that wrote it and which tokenizer made the tokens, so a shard found alone
-// still says how to decode and frame them.
-func shardMeta(t *manifest.Tokenizer, recipeSHA string) map[string]string {
-	m := map[string]string{manifest.MetaTool: versionString(), manifest.MetaRecipeSHA256: recipeSHA}
-	if t != nil {
-		m[manifest.MetaTokenizerSHA256] = t.SHA256
-		m[manifest.MetaTokenizerPath] = t.Path
-		m[manifest.MetaTokenizerVocabSize] = fmt.Sprint(t.VocabSize)
-		m[manifest.MetaTokenizerBOS] = fmt.Sprint(t.BOS)
-		m[manifest.MetaTokenizerEOS] = fmt.Sprint(t.EOS)
-		m[manifest.MetaBOSEOS] = "none"
-	}
-	return m
+	fmt.Fprintf(cmd.OutOrStdout(), "\nwrote %s\n", plan.Out.URL("manifest.json"))
+	return err
 }
 
 // printSummary prints the end-of-build table: per source, docs and bytes in
 // and out per step, time per step, drop reasons and skipped input records.
 func printSummary(w io.Writer, st *pipeline.Stats) {
 	for _, s := range st.Sources {
-		fmt.Fprintf(w, "\n%s: %d inputs (%d resumed), %d docs / %s in, %d docs / %s out, %d tokens, %.1fs\n",
-			s.Name, s.Inputs, s.Resumed, s.DocsIn, human(s.BytesIn), s.DocsOut, human(s.BytesOut), s.Tokens, s.Seconds)
+		fmt.Fprintf(w, "\n%s: %d inputs (%d resumed, %d failed), %d docs / %s in, %d docs / %s out, %d tokens, %.1fs\n",
+			s.Name, s.Inputs, s.Resumed, len(s.Failed), s.DocsIn, human(s.BytesIn), s.DocsOut, human(s.BytesOut), s.Tokens, s.Seconds)
 		fmt.Fprintf(w, "  %-16s %10s %10s %10s %10s %9s\n", "step", "docs in", "docs out", "bytes in", "bytes out", "time")
 		for _, p := range s.Steps {
 			fmt.Fprintf(w, "  %-16s %10d %10d %10s %10s %8.2fs\n", p.Name, p.DocsIn, p.DocsOut, human(p.BytesIn), human(p.BytesOut), p.Seconds)
@@ -284,6 +213,12 @@ func printSummary(w io.Writer, st *pipeline.Stats) {
 		}
 	}
 	fmt.Fprintf(w, "\ntotal %.1fs with %d workers\n", st.Seconds, st.Workers)
+	if failed := st.Failed(); len(failed) > 0 {
+		fmt.Fprintf(w, "\n%d input(s) FAILED (not in the manifest; rerun the build to retry them):\n", len(failed))
+		for _, f := range failed {
+			fmt.Fprintf(w, "  %s: %s\n", f.Input, f.Error)
+		}
+	}
 }
 
 func human(n int64) string {

@@ -219,8 +219,20 @@ func TestKilledBuild(t *testing.T) {
 	if whole == 0 || whole >= 6 {
 		t.Fatalf("kill came at the wrong time: %d whole shards", whole)
 	}
-	// Rerun: the committed shards are kept, the rest is done.
+	// The killed build's scratch folder is left in the temporary folder.
+	host, _ := os.Hostname()
+	scratch, _ := filepath.Glob(filepath.Join(os.TempDir(), fmt.Sprintf("tokenmill-build-%s-%d-*", host, cmd.Process.Pid)))
+	if len(scratch) != 1 {
+		t.Errorf("scratch folders of the killed build: %v", scratch)
+	}
+	// Rerun: the committed shards are kept, the rest is done, and the
+	// killed build's scratch folder is removed.
 	summary := build(t, slowRegistry(), buildFlags{out: out, recipe: slow, workers: 2})
+	for _, d := range scratch {
+		if _, err := os.Stat(d); err == nil {
+			t.Errorf("the rerun left the killed build's scratch folder %s", d)
+		}
+	}
 	if !strings.Contains(summary, "resumed") || strings.Contains(summary, "(0 resumed)") {
 		t.Errorf("rerun resumed nothing:\n%s", summary)
 	}

@@ -6,8 +6,6 @@ import (
 	"os"
 	"sync"
 	"time"
-
-	"github.com/tokenmill/tokenmill/pipeline"
 )
 
 // progress shows how far a build is: a bar redrawn in place on a terminal,
@@ -33,7 +31,7 @@ func newProgress(w io.Writer, mode string) *progress {
 	return &progress{w: w, mode: mode, start: time.Now()}
 }
 
-func (p *progress) update(source string, done, total int, st *pipeline.SourceStats) {
+func (p *progress) update(source string, done, total int) {
 	if p.mode == "none" {
 		return
 	}

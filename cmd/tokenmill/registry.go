@@ -17,6 +17,7 @@ import (
 	"github.com/tokenmill/tokenmill/sources/wikipedia"
 	"github.com/tokenmill/tokenmill/stages/codeheader"
 	"github.com/tokenmill/tokenmill/stages/normalize"
+	"github.com/tokenmill/tokenmill/stages/parquet"
 	"github.com/tokenmill/tokenmill/stages/tokenizer"
 )
 
@@ -38,5 +39,6 @@ func defaultRegistry() *pipeline.Registry {
 	heuristics.RegisterCode(r)
 	codeheader.Register(r)
 	stackexchange.Register(r)
+	parquet.Register(r)
 	return r
 }

@@ -2,6 +2,7 @@ package parquet
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/pipeline/manifest"
@@ -101,4 +102,37 @@ func (s *shardSink) Abort() {
 	if s.tokens != nil {
 		s.tokens.Abort()
 	}
+}
+
+// Register makes the registry's plans write their shards with Sink.
+func Register(r *pipeline.Registry) {
+	r.RegisterSink(func(out *storage.Store, o pipeline.SinkOptions) (pipeline.Sink, error) {
+		return &Sink{Out: out, Docs: o.Docs, Tokens: o.Tokens,
+			Opts: Options{RowGroupBytes: o.RowGroupBytes, Metadata: ShardMetadata(o.Tokenizer, o.Tool, o.RecipeSHA256)}}, nil
+	})
+}
+
+// ShardMetadata is the key/value metadata of every shard: the tool and
+// recipe that wrote it and which tokenizer made the tokens, so a shard found
+// alone still says how to decode and frame them.
+func ShardMetadata(t *manifest.Tokenizer, tool, recipeSHA string) map[string]string {
+	m := map[string]string{}
+	if tool != "" {
+		m[manifest.MetaTool] = tool
+	}
+	if recipeSHA != "" {
+		m[manifest.MetaRecipeSHA256] = recipeSHA
+	}
+	if t != nil {
+		m[manifest.MetaTokenizerSHA256] = t.SHA256
+		m[manifest.MetaTokenizerPath] = t.Path
+		m[manifest.MetaTokenizerVocabSize] = fmt.Sprint(t.VocabSize)
+		m[manifest.MetaTokenizerBOS] = fmt.Sprint(t.BOS)
+		m[manifest.MetaTokenizerEOS] = fmt.Sprint(t.EOS)
+		m[manifest.MetaBOSEOS] = "none"
+	}
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }
