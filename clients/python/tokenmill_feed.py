@@ -100,8 +100,9 @@ try:
         "targets": LongTensor[rows, seq_len], "sources": [str]}``. The targets
         are already shifted (targets[:, k] follows input_ids[:, k]).
 
-        Use it with ``DataLoader(ds, batch_size=None, num_workers=0)`` (the
-        batching is the server's). rank and world default to
+        Use it with ``DataLoader(ds, batch_size=None, num_workers=0)``: the
+        batching is the server's, and worker processes are refused (see
+        __iter__). rank and world default to
         torch.distributed's. ``state_dict()`` gives the next step and the
         config hash to store with a checkpoint; ``load_state_dict`` resumes
         there, exactly.
@@ -128,9 +129,12 @@ try:
             self.config_hash: Optional[str] = extra.get("config_hash")
 
         def __iter__(self):
-            wi = get_worker_info()
-            if wi is not None and wi.num_workers > 1:
-                raise RuntimeError("TokenStream is one ordered stream per rank: use num_workers=0 or 1")
+            if get_worker_info() is not None:
+                # A worker process would advance its own copy of next_step,
+                # so state_dict() in the trainer would not move; and several
+                # workers would each replay the whole stream. The gRPC client
+                # already reads ahead on its own threads.
+                raise RuntimeError("TokenStream must run in the trainer's process: use DataLoader(num_workers=0)")
             fields = dict(self.fields, start_step=self.next_step)
             client = FeedClient(self.location)
             info = client.info(ticket(**fields))

@@ -87,6 +87,9 @@ func ParseTicket(b []byte) (Ticket, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return t, fmt.Errorf("%w: trailing data after the JSON object", ErrBadTicket)
 	}
+	if len(t.Weights) == 0 {
+		t.Weights = nil // {} and absent are the same run
+	}
 	return t, t.check()
 }
 
