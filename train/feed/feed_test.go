@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -531,5 +532,44 @@ func TestShutdown(t *testing.T) {
 	t.Log(rd.Err())
 	if err := <-stopped; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Streams beyond MaxStreams are refused, not queued: a trainer rank that
+// waits silently is worse than one that fails and says why.
+func TestMaxStreams(t *testing.T) {
+	dir := t.TempDir()
+	path := writeCorpus(t, dir, testSources)
+	c, _ := serve(t, Options{Root: dir, Manifest: path, MaxStreams: 1})
+	tk := baseTicket
+	tk.Steps, tk.MaxEpochs = 1_000_000, 1e9
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := c.DoGet(ctx, &flight.Ticket{Ticket: tk.Marshal()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := flight.NewRecordReader(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Release()
+	if !rd.Next() {
+		t.Fatal(rd.Err())
+	}
+	_, _, err = fetch(t, c, baseTicket)
+	if code(err) != codes.ResourceExhausted {
+		t.Fatalf("second stream: %v, want ResourceExhausted", err)
+	}
+	cancel() // the first stream ends; its slot frees
+	for i := 0; ; i++ {
+		_, rs, err := fetch(t, c, baseTicket)
+		if err == nil && len(rs) == 800 {
+			break
+		}
+		if i == 500 || (err != nil && code(err) != codes.ResourceExhausted) {
+			t.Fatalf("after the first stream ended: %d rows, %v", len(rs), err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
