@@ -365,6 +365,7 @@ func TestBadTickets(t *testing.T) {
 		{"negative-start", mod(func(t *Ticket) { t.StartStep = -1 }), codes.InvalidArgument},
 		{"weight-for-absent-source", mod(func(t *Ticket) { t.Weights = map[string]float64{"arxiv": 1} }), codes.InvalidArgument},
 		{"too-many-epochs", mod(func(t *Ticket) { t.Steps = 100000 }), codes.InvalidArgument},
+		{"step-too-large", mod(func(t *Ticket) { t.SeqLen, t.GlobalBatch = 1<<20, 1<<12 }), codes.InvalidArgument},
 		{"url", mod(func(t *Ticket) { t.Manifest = "s3://bucket/manifest.json" }), codes.InvalidArgument},
 		{"file-url", mod(func(t *Ticket) { t.Manifest = "file:///etc/passwd" }), codes.InvalidArgument},
 		{"missing-manifest", mod(func(t *Ticket) { t.Manifest = "nope/manifest.json" }), codes.NotFound},

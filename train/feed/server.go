@@ -33,6 +33,11 @@ const (
 	// DefaultMaxRecordBytes keeps every record batch under gRPC's default
 	// 4 MiB receive limit, so stock Flight clients need no option.
 	DefaultMaxRecordBytes = 3 << 20
+	// DefaultMaxStepBytes bounds the tokens of one rank's step, which the
+	// loader holds in memory at once: a ticket cannot make the server
+	// allocate without limit. LLaMA's 4M-token global batch on 8 ranks is
+	// 2 MiB per rank.
+	DefaultMaxStepBytes = 256 << 20
 	// DefaultGrace is how long Serve waits, after its context ends, for
 	// streams to close before cutting them.
 	DefaultGrace = 10 * time.Second
@@ -69,6 +74,10 @@ type Options struct {
 	// step larger than that is sent as several records. 0 means
 	// DefaultMaxRecordBytes.
 	MaxRecordBytes int
+	// MaxStepBytes bounds one rank's step, (global_batch/world) ×
+	// (seq_len+1) × 4 bytes; larger tickets are InvalidArgument. 0 means
+	// DefaultMaxStepBytes.
+	MaxStepBytes int64
 	// Grace is how long Serve waits for streams after its context ends;
 	// 0 means DefaultGrace.
 	Grace time.Duration
@@ -84,6 +93,7 @@ type Server struct {
 	root, def string
 	sem       chan struct{}
 	maxRecord int
+	maxStep   int64
 	grace     time.Duration
 	log       *slog.Logger
 	stop      context.Context
@@ -107,7 +117,10 @@ func New(o Options) (*Server, error) {
 		return nil, fmt.Errorf("feed: root %s is not a folder", o.Root)
 	}
 	s := &Server{root: root, sem: make(chan struct{}, orDefault(o.MaxStreams, DefaultMaxStreams)),
-		maxRecord: orDefault(o.MaxRecordBytes, DefaultMaxRecordBytes), grace: o.Grace, log: o.Logger}
+		maxRecord: orDefault(o.MaxRecordBytes, DefaultMaxRecordBytes), maxStep: o.MaxStepBytes, grace: o.Grace, log: o.Logger}
+	if s.maxStep <= 0 {
+		s.maxStep = DefaultMaxStepBytes
+	}
 	if s.grace <= 0 {
 		s.grace = DefaultGrace
 	}
@@ -241,6 +254,9 @@ func (s *Server) prepare(b []byte) (*run, error) {
 	}
 	if t.ManifestVersion != 0 && t.ManifestVersion != m.Version {
 		return nil, fmt.Errorf("%w: the ticket asks for manifest version %d, %s is version %d", errMismatch, t.ManifestVersion, name, m.Version)
+	}
+	if per := int64(t.GlobalBatch / max(t.World, 1)); int64(t.SeqLen+1) > s.maxStep/4/max(per, 1) {
+		return nil, fmt.Errorf("%w: a step of %d rows of %d tokens per rank exceeds the server's %d bytes", ErrBadTicket, per, t.SeqLen+1, s.maxStep)
 	}
 	plan, err := data.NewPlan(m, t.Config())
 	if err != nil {
