@@ -19,6 +19,7 @@ require (
 	gocloud.dev v0.48.0
 	golang.org/x/text v0.43.0
 	google.golang.org/api v0.308.0
+	google.golang.org/grpc v1.84.0
 )
 
 require (
@@ -115,6 +116,5 @@ require (
 	google.golang.org/genproto v0.0.0-20261019180522-ce908d29299b // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20261019180522-ce908d29299b // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20261019180522-ce908d29299b // indirect
-	google.golang.org/grpc v1.84.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )

@@ -48,6 +48,7 @@ func newRootCmd() *cobra.Command {
 		newModelsCmd(),
 		newReportCmd(),
 		newServeCmd(),
+		newFeedCmd(),
 	)
 	return root
 }
