@@ -1,0 +1,157 @@
+package heuristics
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// badwordsEN is LDNOOBW's English list at the commit TFDS pins for C4
+// (25e679f03d96baa721cde20db9944649e8d0a844), unchanged; see
+// badwords_en.LICENSE.md for its source and licence (CC BY 4.0).
+//
+//go:embed badwords_en.txt
+var badwordsEN string
+
+// BadwordsEN returns the embedded English list, one entry a line, as
+// published.
+func BadwordsEN() string { return badwordsEN }
+
+// Badwords finds entries of a word list in text the way TFDS' c4
+// badwords_filter does for English: the text is lowercased (Python's
+// str.lower), and an entry matches where it is flanked on each side by a
+// non-word character or the end of the text, the regular expression
+// (?:\W|^)(w1|w2|...)(?:\W|$) with Python's Unicode \W (a word character is
+// a letter, a number or "_"). Entries match literally (TFDS escapes them),
+// multi-word entries included ("2 girls 1 cup"). Safe for concurrent use.
+type Badwords struct {
+	// A byte trie of the entries: node 0 is the root. Scanning walks it
+	// from each position that follows a non-word character, and most walks
+	// stop after a byte or two.
+	nodes []trieNode
+	n     int
+}
+
+type trieNode struct {
+	keys []byte  // child bytes
+	kids []int32 // child nodes, parallel to keys
+	end  bool    // an entry ends here
+}
+
+// NewBadwords builds a matcher from a list with one entry a line, as
+// TFDS reads it: each line stripped of surrounding whitespace; blank lines
+// are skipped (TFDS would keep an empty entry, which matches any page with
+// two adjacent non-word characters; no list it pins has one).
+func NewBadwords(list string) (*Badwords, error) {
+	b := &Badwords{nodes: []trieNode{{}}}
+	for _, l := range strings.Split(list, "\n") {
+		w := pyStrip(l) // as TFDS: entries are not lowercased (the lists are)
+		if w == "" {
+			continue
+		}
+		if !utf8.ValidString(w) {
+			return nil, fmt.Errorf("heuristics: bad-words entry %q is not valid UTF-8", w)
+		}
+		if b.add(w) {
+			b.n++
+		}
+	}
+	return b, nil
+}
+
+// add inserts w and reports whether it was new.
+func (b *Badwords) add(w string) bool {
+	at := int32(0)
+	for i := 0; i < len(w); i++ {
+		nd := &b.nodes[at]
+		k := bytes.IndexByte(nd.keys, w[i])
+		if k < 0 {
+			b.nodes = append(b.nodes, trieNode{})
+			nd = &b.nodes[at]
+			nd.keys = append(nd.keys, w[i])
+			nd.kids = append(nd.kids, int32(len(b.nodes)-1))
+			k = len(nd.keys) - 1
+		}
+		at = nd.kids[k]
+	}
+	if b.nodes[at].end {
+		return false
+	}
+	b.nodes[at].end = true
+	return true
+}
+
+// Len is the number of distinct entries.
+func (b *Badwords) Len() int { return b.n }
+
+// Find returns the first entry found in text (already lowercased with
+// pyLower) and whether there is one.
+func (b *Badwords) Find(lower string) (string, bool) {
+	root := &b.nodes[0]
+	prevWord := false // whether the rune before i is a word character
+	for i := 0; i < len(lower); {
+		c := lower[i]
+		if !prevWord && bytes.IndexByte(root.keys, c) >= 0 {
+			if n := b.match(lower, i); n > 0 {
+				return lower[i : i+n], true
+			}
+		}
+		if c < utf8.RuneSelf {
+			prevWord = asciiWord[c]
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(lower[i:])
+		prevWord = isPyWord(r)
+		i += n
+	}
+	return "", false
+}
+
+// match returns the length of an entry that starts at s[i] and is followed
+// by a non-word character or the end, or 0.
+func (b *Badwords) match(s string, i int) int {
+	at := int32(0)
+	for j := i; j < len(s); j++ {
+		nd := &b.nodes[at]
+		k := bytes.IndexByte(nd.keys, s[j])
+		if k < 0 {
+			return 0
+		}
+		at = nd.kids[k]
+		if b.nodes[at].end && !isWordAt(s, j+1) {
+			return j + 1 - i
+		}
+	}
+	return 0
+}
+
+// asciiWord marks the ASCII word characters [0-9A-Za-z_].
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		t[c] = c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
+
+// isWordAt reports whether the rune starting at byte i of s is a word
+// character (false at the end of s).
+func isWordAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	if c := s[i]; c < utf8.RuneSelf {
+		return asciiWord[c]
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return isPyWord(r)
+}
+
+// isPyWord is Python's \w for str patterns: str.isalnum() or "_", that is
+// a letter (L*) or a number (N*).
+func isPyWord(r rune) bool {
+	return r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r)
+}

@@ -1,0 +1,59 @@
+// Package heuristics holds rule-based keep/drop decisions on documents:
+// the page rules of published corpora, each a pipeline step registered by
+// its own function (RegisterC4 for c4_rules), so that rule sets can be
+// added without touching one another.
+//
+// The package must not write files.
+//
+// # C4 rules
+//
+// The c4_rules step ([C4], [C4Spec]) reproduces the cleaning that made C4
+// (Raffel et al. 2020, "Exploring the Limits of Transfer Learning with a
+// Unified Text-to-Text Transformer", §2.2) as TensorFlow Datasets' c4
+// builder implements it (tensorflow_datasets/text/c4_utils.py, clean_page
+// and get_badwords_filter_fn; c4.py version 3.0.1, the c4/en config). Per
+// line, in clean_page's order: strip; drop the line if a word is over 1000
+// characters; cut the citation markers \[\d*\], [edit], [citation needed];
+// drop the line unless it ends in . ? ! or " (and not ...); drop it under
+// 5 words; drop the page if the line holds "lorem ipsum"; drop the line if
+// it holds "javascript"; drop the page if it holds "{"; drop the line if it
+// holds a policy phrase. Then pages under 3 sentences go, and the cleaned
+// page is checked against the bad-words list. Drop reasons are
+// "c4_rules:<rule>" ([C4TooLongPage] and the constants beside it); lines
+// removed are counted in the step's counters.
+//
+// Python's string semantics are kept where they decide a line: splitlines
+// boundaries (\v \f \x1c-\x1e \x85 U+2028 U+2029 besides \n and \r),
+// strip/split whitespace (which includes \x1c-\x1f), lengths in code points,
+// str.lower (İ becomes "i̇"), Unicode \d and \W.
+//
+// Where the paper and the code disagree, the code wins, as the published
+// C4 is the code's output:
+//   - The thresholds agree (paper and code: lines of at least 5 words, pages
+//     of at least 3 sentences); the project's DESIGN.md §4 had them swapped.
+//   - The paper drops any page with "lorem ipsum" or "{"; the code only sees
+//     lines that passed the too-long-word, end-mark and word-count rules, so
+//     "{" on a short or unpunctuated line leaves the page alone, and a line
+//     with both "javascript" and "{" is removed, not the page.
+//   - The paper drops a page with "any word on the list"; TFDS 3.x checks the
+//     cleaned page (after its cross-page line dedup and language ID), with
+//     entries flanked by non-word characters (?:\W|^)…(?:\W|$). TFDS 2.x
+//     checked each kept line with [^a-z]…[^a-z], which misses a word at the
+//     start or end of a line. We follow 3.x, the version c4/en is built
+//     with, on the text this step cleaned (we have no cross-page line dedup
+//     in between, so a bad word on a line TFDS's dedup would remove still
+//     drops the page here).
+//   - The paper counts "sentences"; the code runs NLTK's Punkt English model
+//     on each kept line. We count with Punkt's untrained rules (no
+//     abbreviation list, see countSentences): "Mr. Smith left." is two
+//     sentences here, one for TFDS. This matters only for pages with one or
+//     two kept lines.
+//   - Pages over 190,000 characters are dropped first (TFDS is_valid_length;
+//     not in the paper).
+//   - Not part of this step: the paper's three-sentence-span dedup (TFDS:
+//     cross-page line dedup keeping one copy per line), langdetect ≥ 0.99
+//     English (use langid), URL dedup.
+//
+// The bad-words list is LDNOOBW's English list at commit 25e679f0 (the one
+// TFDS pins), embedded unchanged under CC BY 4.0; see badwords_en.LICENSE.md.
+package heuristics
