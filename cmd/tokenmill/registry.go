@@ -3,8 +3,10 @@ package main
 import (
 	"github.com/tokenmill/tokenmill/dedup"
 	"github.com/tokenmill/tokenmill/filters/ccnet"
+	"github.com/tokenmill/tokenmill/filters/heuristics"
 	"github.com/tokenmill/tokenmill/filters/langid"
 	"github.com/tokenmill/tokenmill/pipeline"
+	"github.com/tokenmill/tokenmill/sources/c4"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
 	"github.com/tokenmill/tokenmill/stages/normalize"
 )
@@ -17,5 +19,7 @@ func defaultRegistry() *pipeline.Registry {
 	normalize.Register(r)
 	langid.Register(r)
 	ccnet.Register(r)
+	c4.Register(r)
+	heuristics.RegisterC4(r)
 	return r
 }
