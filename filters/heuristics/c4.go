@@ -24,8 +24,8 @@ var C4Spec = pipeline.Spec{
 		"first (c4_rules:too_long_page). " +
 		"Where the paper and the code disagree the code is followed: \"lorem ipsum\" and \"{\" only count on lines that " +
 		"survived the earlier line rules (the paper: anywhere on the page), and the bad-words check runs on the cleaned " +
-		"page (TFDS 3.x; TFDS 2.x checked each kept line). Sentences are counted with NLTK Punkt's untrained rules, not " +
-		"its trained English model (which knows abbreviations such as Mr.), so a page of one or two lines can differ. " +
+		"page (TFDS 3.x; TFDS 2.x checked each kept line). Sentences are counted as NLTK's Punkt does with no trained parameters, not " +
+		"with TFDS's trained English model (which knows abbreviations such as Mr.), so a page of one or two lines can differ. " +
 		"LLaMA used C4 as published, where these rules already ran; the step is for users who rebuild C4 from " +
 		"CommonCrawl, and on published C4 it keeps nearly every page unchanged.",
 	Fields: []pipeline.Field{

@@ -3,6 +3,7 @@ package heuristics
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -279,6 +280,31 @@ func TestCountSentences(t *testing.T) {
 		if got := countSentences(c.line); got != c.want {
 			t.Errorf("countSentences(%q) = %d, want %d", c.line, got, c.want)
 		}
+	}
+}
+
+// TestPunktCounts holds countSentences to NLTK's untrained Punkt on the
+// lines of testdata/punkt_counts.tsv (made by punkt_counts.py).
+func TestPunktCounts(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "punkt_counts.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, row := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		count, quoted, _ := strings.Cut(row, "\t")
+		var line string
+		if err := json.Unmarshal([]byte(quoted), &line); err != nil {
+			t.Fatalf("%q: %v", row, err)
+		}
+		want, _ := strconv.Atoi(count)
+		if got := countSentences(line); got != want {
+			t.Errorf("countSentences(%q) = %d, NLTK %d", line, got, want)
+		}
+		n++
+	}
+	if n < 500 {
+		t.Errorf("%d lines", n)
 	}
 }
 

@@ -158,96 +158,241 @@ func pyLower(s string) string {
 	return b.String()
 }
 
-// countSentences counts the sentences of one line the way NLTK's Punkt
-// tokenizer does with no trained parameters (PunktSentenceTokenizer()):
-// a word that ends in ".", "?" or "!" (possibly followed by closing
-// punctuation) ends a sentence when another word follows, except an
-// ellipsis, an initial ("J.") followed by a word starting with a letter,
-// and a number ("3.") followed by a lowercase word or by ;:,.!?. A line is
-// one sentence more than its breaks.
+// countSentences counts the sentences of one line as
+// len(PunktSentenceTokenizer().tokenize(line)) does in NLTK 3.8: Punkt's
+// algorithm with no trained parameters (no abbreviations, collocations,
+// sentence starters or orthographic statistics). TFDS loads Punkt's trained
+// English model (english.pickle) instead, which knows about 150
+// abbreviations ("Mr.", "e.g.", "U.S.") and finds fewer breaks in lines such
+// as "Mr. Smith left."; that model is data NLTK downloads at run time and
+// is not shipped here. Kept lines always count at least one sentence, so the
+// difference only matters for pages left with one or two lines.
 //
-// TFDS loads Punkt's trained English model (english.pickle), which also
-// knows about 150 abbreviations ("Mr.", "e.g.", "U.S.") and orthographic
-// statistics, so it finds fewer breaks in lines like "Mr. Smith left."
-// That model is data NLTK downloads at run time; it is not shipped here.
-// Kept lines always have at least one sentence, so the difference only
-// matters for pages left with one or two lines.
+// The steps are Punkt's (punkt.py, PunktSentenceTokenizer.span_tokenize):
+// every ".", "?" or "!" followed by one of Punkt's non-word characters or
+// by whitespace and a token is a candidate; of the candidates in one run of
+// non-ASCII-whitespace characters only the last is kept (and one at the
+// run's first character, whose preceding word is empty); a candidate breaks
+// when its context (the run up to it, the character, and what follows)
+// holds a token annotated as a sentence break followed by another token; a
+// last piece made only of closing quotes and brackets joins the sentence
+// before it.
 func countSentences(line string) int {
-	n := 1
-	var prev string
-	first := true
-	walkWords(line, func(w string) {
-		if !first && endsSentence(prev, w) {
-			n++
+	breaks, lastBreak := 0, 0
+	for i := 0; i < len(line); {
+		if isASCIISpace(line[i]) {
+			i++
+			continue
 		}
-		first = false
-		prev = w
-	})
-	return n
+		j := i
+		for j < len(line) && !isASCIISpace(line[j]) {
+			j++
+		}
+		// The candidates of the run line[i:j]: Punkt keeps the last one,
+		// and one at the run's first character (its preceding word is
+		// empty, so its slice cannot overlap the next one's).
+		p, after, next := -1, "", -1
+		for k := i; k < j; k++ {
+			if c := line[k]; c != '.' && c != '?' && c != '!' {
+				continue
+			}
+			if p == i {
+				// The run's first character, followed by another candidate.
+				if punktHasBreak(line[i:p+1] + after) {
+					breaks++
+					lastBreak = p + 1
+					if next >= 0 {
+						lastBreak = next
+					}
+				}
+				p = -1
+			}
+			if k+1 < len(line) && isPunktNonWord(line[k+1]) {
+				p, after, next = k, line[k+1:k+2], -1
+				continue
+			}
+			ws := skipSpace(line, k+1)
+			if ws > k+1 && ws < len(line) {
+				p, after, next = k, line[k+1:skipNonSpace(line, ws)], ws
+			}
+		}
+		if p >= 0 && punktHasBreak(line[i:p+1]+after) {
+			breaks++
+			lastBreak = p + 1
+			if next >= 0 {
+				lastBreak = next
+			}
+		}
+		i = j
+	}
+	if breaks > 0 && strings.Trim(line[lastBreak:], `"')]}`) == "" {
+		breaks-- // realigned: the closers join the sentence before
+	}
+	return breaks + 1
 }
 
-// walkWords calls f for each whitespace-separated word of s (Python's
-// str.split()).
-func walkWords(s string, f func(w string)) {
-	start := -1
-	for i := 0; i < len(s); {
-		r, n := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(s[i:])
-		}
-		if pyIsSpace(r) {
-			if start >= 0 {
-				f(s[start:i])
-				start = -1
-			}
-		} else if start < 0 {
-			start = i
+func isASCIISpace(c byte) bool { return c == ' ' || '\t' <= c && c <= '\r' }
+
+// isPunktNonWord is Punkt's NonWord class, characters that cannot be in a
+// word: ) " ; } ] * : @ ' ( { [ ! ?
+func isPunktNonWord(c byte) bool { return strings.IndexByte(`)";}]*:@'({[!?`, c) >= 0 }
+
+// skipSpace returns the index after the Unicode whitespace (Python's \s)
+// at s[i:].
+func skipSpace(s string, i int) int {
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !pyIsSpace(r) {
+			break
 		}
 		i += n
 	}
-	if start >= 0 {
-		f(s[start:])
-	}
+	return i
 }
 
-// punktClosers are Punkt's non-word characters that may follow a sentence
-// end inside the same word (its NonWord class less "!" and "?").
-const punktClosers = `)";}]*:@'({[`
+// skipNonSpace returns the index after the non-whitespace at s[i:].
+func skipNonSpace(s string, i int) int {
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if pyIsSpace(r) {
+			break
+		}
+		i += n
+	}
+	return i
+}
 
-// endsSentence reports whether Punkt without trained parameters puts a
-// sentence break after word w, given the next word.
-func endsSentence(w, next string) bool {
-	core := strings.TrimRight(w, punktClosers)
-	if core == "" {
-		return false
+// punktHasBreak is text_contains_sentbreak: Punkt's word tokens of ctx,
+// annotated, hold a sentence break that is not the last token.
+func punktHasBreak(ctx string) bool {
+	toks := punktWords(ctx)
+	for i := 0; i+1 < len(toks); i++ {
+		if punktBreakAt(toks[i], toks[i+1]) {
+			return true
+		}
 	}
-	switch core[len(core)-1] {
-	case '?', '!':
+	return false
+}
+
+// punktBreakAt is the annotation of token t, followed by next, with no
+// trained parameters: the first pass marks ".", "?", "!" and tokens ending
+// in one period as breaks; the second pass unmarks an initial or a number
+// followed by a lowercase word or by ; : , . ! ?, and an initial followed
+// by an uppercase word.
+func punktBreakAt(t, next string) bool {
+	switch {
+	case t == "." || t == "?" || t == "!":
 		return true
-	case '.':
-	default:
+	case !strings.HasSuffix(t, ".") || strings.HasSuffix(t, ".."):
+		return false // an ellipsis (all dots) ends in ".." too
+	}
+	initial := isInitial(t)
+	if !initial && !isPunktNumber(t) {
+		return true
+	}
+	switch next {
+	case ";", ":", ",", ".", "!", "?":
 		return false
-	}
-	if strings.HasSuffix(core, "..") {
-		return false // an ellipsis is its own token and never a break untrained
-	}
-	if len(core) < len(w) {
-		return true // "end.)": the next token is the closer, neither upper nor lower
 	}
 	r, _ := utf8.DecodeRuneInString(next)
-	if isInitial(core) {
-		// Lowercase next: not a sentence starter. Uppercase next: "unknown",
-		// which for an initial means no break either.
-		return !(unicode.IsLower(r) || unicode.IsUpper(r)) && !strings.ContainsRune(";:,.!?", r)
+	if pyIsLower(r) {
+		return false
 	}
-	if isPunktNumber(core) {
-		return !unicode.IsLower(r) && !strings.ContainsRune(";:,.!?", r)
+	return !(initial && pyIsUpper(r))
+}
+
+// pyIsUpper and pyIsLower are str.isupper and str.islower on one
+// character: Unicode's Uppercase and Lowercase properties, which add
+// Other_Uppercase (Ⅻ, Ⓐ) and Other_Lowercase (ª, ʰ) to the letters Lu and Ll.
+func pyIsUpper(r rune) bool { return unicode.IsUpper(r) || unicode.Is(unicode.Other_Uppercase, r) }
+
+func pyIsLower(r rune) bool { return unicode.IsLower(r) || unicode.Is(unicode.Other_Lowercase, r) }
+
+// punktWords is Punkt's word tokenizer (_word_tokenize_fmt): a
+// multi-character run (--, .., ". . ."), or a word that starts with
+// anything but ( " ` { [ : ; & # * @ ) } ] - , and runs to whitespace, a
+// non-word character, a multi-character run or a comma that ends the word,
+// or else one character.
+func punktWords(s string) []string {
+	var toks []string
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if pyIsSpace(r) {
+			i += n
+			continue
+		}
+		if m := punktMultiChar(s, i); m > 0 {
+			toks = append(toks, s[i:i+m])
+			i += m
+			continue
+		}
+		if strings.ContainsRune("(\"`{[:;&#*@)}]-,", r) {
+			toks = append(toks, s[i:i+n])
+			i += n
+			continue
+		}
+		j := i + n
+		for j < len(s) && !punktWordEnd(s, j) {
+			_, m := utf8.DecodeRuneInString(s[j:])
+			j += m
+		}
+		toks = append(toks, s[i:j])
+		i = j
 	}
-	return true
+	return toks
+}
+
+// punktWordEnd reports whether a word stops before s[j].
+func punktWordEnd(s string, j int) bool {
+	r, _ := utf8.DecodeRuneInString(s[j:])
+	switch {
+	case pyIsSpace(r), isPunktNonWord(s[j]), punktMultiChar(s, j) > 0:
+		return true
+	case s[j] == ',':
+		k := j + 1
+		if k == len(s) || isPunktNonWord(s[k]) || punktMultiChar(s, k) > 0 {
+			return true
+		}
+		r, _ := utf8.DecodeRuneInString(s[k:])
+		return pyIsSpace(r)
+	}
+	return false
+}
+
+// punktMultiChar returns the length of Punkt's multi-character punctuation
+// at s[i:] (-{2,}, \.{2,} or (?:\.\s){2,}\.), or 0.
+func punktMultiChar(s string, i int) int {
+	for _, c := range []byte{'-', '.'} {
+		j := i
+		for j < len(s) && s[j] == c {
+			j++
+		}
+		if j-i >= 2 {
+			return j - i
+		}
+	}
+	// (?:\.\s){2,}\. : greedy pairs, then backtrack to leave a final dot.
+	j, pairs := i, 0
+	var ends []int
+	for j < len(s) && s[j] == '.' {
+		r, n := utf8.DecodeRuneInString(s[j+1:])
+		if j+1 >= len(s) || !pyIsSpace(r) {
+			break
+		}
+		j += 1 + n
+		pairs++
+		ends = append(ends, j)
+	}
+	for ; pairs >= 2; pairs-- {
+		if e := ends[pairs-1]; e < len(s) && s[e] == '.' {
+			return e + 1 - i
+		}
+	}
+	return 0
 }
 
 // isInitial is Punkt's [^\W\d]\.$ matched at the start: one word character
-// that is not a digit, then ".".
+// that is not a decimal digit, then ".".
 func isInitial(tok string) bool {
 	r, n := utf8.DecodeRuneInString(tok)
 	return n+1 == len(tok) && tok[n] == '.' && (r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) && !unicode.IsDigit(r))
