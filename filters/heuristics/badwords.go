@@ -32,6 +32,7 @@ type Badwords struct {
 	// from each position that follows a non-word character, and most walks
 	// stop after a byte or two.
 	nodes []trieNode
+	first [256]bool // the first bytes of the entries
 	n     int
 }
 
@@ -57,6 +58,7 @@ func NewBadwords(list string) (*Badwords, error) {
 		}
 		if b.add(w) {
 			b.n++
+			b.first[w[0]] = true
 		}
 	}
 	return b, nil
@@ -90,11 +92,10 @@ func (b *Badwords) Len() int { return b.n }
 // Find returns the first entry found in text (already lowercased with
 // pyLower) and whether there is one.
 func (b *Badwords) Find(lower string) (string, bool) {
-	root := &b.nodes[0]
 	prevWord := false // whether the rune before i is a word character
 	for i := 0; i < len(lower); {
 		c := lower[i]
-		if !prevWord && bytes.IndexByte(root.keys, c) >= 0 {
+		if !prevWord && b.first[c] {
 			if n := b.match(lower, i); n > 0 {
 				return lower[i : i+n], true
 			}

@@ -1,6 +1,7 @@
 package heuristics
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -144,7 +145,12 @@ func (c *C4) Counters() map[string]int64 {
 	}
 }
 
-var policySubstrings = []string{"terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies"}
+var (
+	policySubstrings = [][]byte{[]byte("terms of use"), []byte("privacy policy"), []byte("cookie policy"),
+		[]byte("uses cookies"), []byte("use of cookies"), []byte("use cookies")}
+	loremIpsum = []byte("lorem ipsum")
+	javascript = []byte("javascript")
+)
 
 // Clean applies the rules to one page: the cleaned text, or the rule that
 // drops the page. The order of the checks is clean_page's, which decides
@@ -154,10 +160,12 @@ func (c *C4) Clean(text string) (cleaned, rule string) {
 		return "", C4TooLongPage
 	}
 	var (
-		out                        strings.Builder
-		nLines                     int
-		sentences                  int
-		dropped                    string
+		out       strings.Builder
+		low       = make([]byte, 0, len(text)+8) // the kept lines, lowercased, each followed by "\n"
+		nLines    int
+		sentences int
+		dropped   string
+
 		tl, ne, ts, js, po, ci, ke int64
 	)
 	out.Grow(len(text))
@@ -166,28 +174,35 @@ func (c *C4) Clean(text string) (cleaned, rule string) {
 			return
 		}
 		line = pyStrip(line)
-		if _, long := pyFields(line, c.o.MaxWordLength); long {
+		words, long := pyFields(line, c.o.MaxWordLength)
+		if long {
 			tl++
 			return
 		}
 		var n int
 		line, n = cutCitations(line)
-		ci += int64(n)
+		if n > 0 {
+			ci += int64(n)
+			words, _ = pyFields(line, c.o.MaxWordLength)
+		}
 		if !endsWithEndMark(line) {
 			ne++
 			return
 		}
-		if words, _ := pyFields(line, c.o.MaxWordLength); words < c.o.MinWordsPerLine {
+		if words < c.o.MinWordsPerLine {
 			ts++
 			return
 		}
-		lower := pyLower(line)
-		if strings.Contains(lower, "lorem ipsum") {
+		start := len(low)
+		low = appendPyLower(low, line)
+		lower := low[start:]
+		if bytes.Contains(lower, loremIpsum) {
 			dropped = C4LoremIpsum
 			return
 		}
-		if strings.Contains(lower, "javascript") {
+		if bytes.Contains(lower, javascript) {
 			js++
+			low = low[:start]
 			return
 		}
 		if strings.IndexByte(line, '{') >= 0 {
@@ -195,11 +210,13 @@ func (c *C4) Clean(text string) (cleaned, rule string) {
 			return
 		}
 		for _, p := range policySubstrings {
-			if strings.Contains(lower, p) {
+			if bytes.Contains(lower, p) {
 				po++
+				low = low[:start]
 				return
 			}
 		}
+		low = append(low, '\n')
 		sentences += countSentences(line)
 		if nLines > 0 {
 			out.WriteByte('\n')
@@ -226,7 +243,9 @@ func (c *C4) Clean(text string) (cleaned, rule string) {
 		return "", C4Empty
 	}
 	if c.o.Badwords != nil {
-		if _, found := c.o.Badwords.Find(pyLower(cleaned)); found {
+		// str.lower works character by character, so the lowercased
+		// kept lines are the lowercased page (stripping commutes too).
+		if _, found := c.o.Badwords.Find(pyStrip(string(low))); found {
 			return "", C4Badwords
 		}
 	}

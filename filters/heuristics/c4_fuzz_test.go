@@ -68,3 +68,21 @@ func FuzzBadwords(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPunktShortcut holds punktBreakAfter's shortcut to the full Punkt
+// context check for a candidate followed by whitespace and a token.
+func FuzzPunktShortcut(f *testing.F) {
+	for _, s := range [][2]string{{"J", "Smith"}, {"3", "many"}, {"Mr", "Smith"}, {"b", `J."`}, {"end", "x.y"}, {"a1", "B"}} {
+		f.Add(s[0], s[1], byte('.'))
+	}
+	f.Fuzz(func(t *testing.T, word, next string, mark byte) {
+		if !utf8.ValidString(word) || !utf8.ValidString(next) || next == "" || strings.ContainsFunc(word+next, pyIsSpace) {
+			return
+		}
+		w := word + string(".?!"[int(mark)%3])
+		after := " " + next
+		if got, want := punktBreakAfter(w, after), punktHasBreak(w+after); got != want {
+			t.Fatalf("punktBreakAfter(%q, %q) = %v, punktHasBreak %v", w, after, got, want)
+		}
+	})
+}

@@ -145,17 +145,30 @@ func pyLower(s string) string {
 		}
 		return string(b)
 	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	for _, r := range s {
-		switch {
-		case r == 0x130:
-			b.WriteString("i\u0307")
-		default:
-			b.WriteRune(unicode.ToLower(r))
+	return string(appendPyLower(make([]byte, 0, len(s)+8), s))
+}
+
+// appendPyLower appends pyLower(s) to dst.
+func appendPyLower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
 		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == 0x130 {
+			dst = append(dst, "i\u0307"...)
+		} else {
+			dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		}
+		i += n
 	}
-	return b.String()
+	return dst
 }
 
 // countSentences counts the sentences of one line as
@@ -198,7 +211,7 @@ func countSentences(line string) int {
 			}
 			if p == i {
 				// The run's first character, followed by another candidate.
-				if punktHasBreak(line[i:p+1] + after) {
+				if punktBreakAfter(line[i:p+1], after) {
 					breaks++
 					lastBreak = p + 1
 					if next >= 0 {
@@ -216,7 +229,7 @@ func countSentences(line string) int {
 				p, after, next = k, line[k+1:skipNonSpace(line, ws)], ws
 			}
 		}
-		if p >= 0 && punktHasBreak(line[i:p+1]+after) {
+		if p >= 0 && punktBreakAfter(line[i:p+1], after) {
 			breaks++
 			lastBreak = p + 1
 			if next >= 0 {
@@ -260,6 +273,45 @@ func skipNonSpace(s string, i int) int {
 		i += n
 	}
 	return i
+}
+
+// punktBreakAfter is punktHasBreak(word + after) for the candidate that
+// ends word, with a shortcut for the common case: a word of ASCII letters
+// and digits ended by the candidate, then whitespace and a token that starts
+// with an ASCII letter or digit. Punkt's tokens are then the word (with its
+// period) or the word and "?"/"!", the next token starts with that letter
+// or digit and holds no end mark (so no break of its own), and only the
+// initial and number rules can undo the break.
+func punktBreakAfter(word, after string) bool {
+	end := len(word) - 1
+	ws := skipSpace(after, 0)
+	if end < 1 || ws == 0 || ws == len(after) || !isASCIIAlnum(after[ws]) || strings.ContainsAny(after[ws:], ".?!") {
+		return punktHasBreak(word + after)
+	}
+	digits := true
+	for k := 0; k < end; k++ {
+		c := word[k]
+		if !isASCIIAlnum(c) {
+			return punktHasBreak(word + after)
+		}
+		digits = digits && '0' <= c && c <= '9'
+	}
+	if word[end] != '.' {
+		return true // "word?" is "word", "?": a break before the next token
+	}
+	next := after[ws]
+	lower, upper := 'a' <= next && next <= 'z', 'A' <= next && next <= 'Z'
+	switch {
+	case end == 1 && !digits: // an initial
+		return !lower && !upper
+	case digits: // a number
+		return !lower
+	}
+	return true
+}
+
+func isASCIIAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // punktHasBreak is text_contains_sentbreak: Punkt's word tokens of ctx,

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -214,10 +215,13 @@ func scanString(b []byte, i int, dst *string) (int, bool) {
 		}
 		return i + 1, true
 	}
-	var out []byte
+	// The unescaped text is no longer than the rest of the line; a
+	// Builder grows without zeroing its memory and hands its bytes to the
+	// string without a copy.
+	var out strings.Builder
 	if dst != nil {
-		out = make([]byte, 0, len(b)-start)
-		out = append(out, b[start:i]...)
+		out.Grow(len(b) - start)
+		out.Write(b[start:i])
 	}
 	for {
 		// b[i] is a backslash here.
@@ -227,18 +231,23 @@ func scanString(b []byte, i int, dst *string) (int, bool) {
 		c := b[i+1]
 		switch c {
 		case '"', '\\', '/':
-			out = append(out, c)
+			out.WriteByte(c)
 			i += 2
 		case 'b':
-			out, i = append(out, '\b'), i+2
+			out.WriteByte('\b')
+			i += 2
 		case 'f':
-			out, i = append(out, '\f'), i+2
+			out.WriteByte('\f')
+			i += 2
 		case 'n':
-			out, i = append(out, '\n'), i+2
+			out.WriteByte('\n')
+			i += 2
 		case 'r':
-			out, i = append(out, '\r'), i+2
+			out.WriteByte('\r')
+			i += 2
 		case 't':
-			out, i = append(out, '\t'), i+2
+			out.WriteByte('\t')
+			i += 2
 		case 'u':
 			r, ok := hex4(b, i+2)
 			if !ok {
@@ -265,7 +274,7 @@ func scanString(b []byte, i int, dst *string) (int, bool) {
 				}
 			}
 			if dst != nil {
-				out = utf8.AppendRune(out, r)
+				out.WriteRune(r)
 			}
 		default:
 			return 0, false
@@ -276,12 +285,12 @@ func scanString(b []byte, i int, dst *string) (int, bool) {
 			return 0, false
 		}
 		if dst != nil {
-			out = append(out, b[i:i+j]...)
+			out.Write(b[i : i+j])
 		}
 		i += j
 		if b[i] == '"' {
 			if dst != nil {
-				*dst = string(out)
+				*dst = out.String()
 			}
 			return i + 1, true
 		}
