@@ -18,6 +18,7 @@ import (
 	"log"
 	"math/rand"
 	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/tokenmill/tokenmill/filters/heuristics"
@@ -40,7 +41,16 @@ func main() {
 		in := fs.String("in", "", "shard to read")
 		rules := fs.Bool("rules", false, "run c4_rules on each page")
 		dump := fs.String("dump", "", "write each page's outcome here as JSON lines {id, text} (text null when dropped)")
+		prof := fs.String("cpuprofile", "", "write a CPU profile here")
 		fs.Parse(os.Args[2:])
+		if *prof != "" {
+			pf, err := os.Create(*prof)
+			if err != nil {
+				log.Fatal(err)
+			}
+			pprof.StartCPUProfile(pf)
+			defer pprof.StopCPUProfile()
+		}
 		read(*in, *rules, *dump)
 	default:
 		log.Fatalf("unknown command %q", os.Args[1])

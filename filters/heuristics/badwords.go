@@ -33,6 +33,9 @@ type Badwords struct {
 	// stop after a byte or two.
 	nodes []trieNode
 	first [256]bool // the first bytes of the entries
+	// dense child tables of the root and its children, where most walks
+	// end: dense[trieNode.dense][c] is the child by byte c, or 0.
+	dense [][256]int32
 	n     int
 }
 
@@ -40,6 +43,8 @@ type trieNode struct {
 	keys []byte  // child bytes
 	kids []int32 // child nodes, parallel to keys
 	end  bool    // an entry ends here
+	// dense is the node's table in Badwords.dense (root and depth 1).
+	dense int32
 }
 
 // NewBadwords builds a matcher from a list with one entry a line, as
@@ -61,7 +66,20 @@ func NewBadwords(list string) (*Badwords, error) {
 			b.first[w[0]] = true
 		}
 	}
+	b.addDense(0)
+	for _, k := range b.nodes[0].kids {
+		b.addDense(k)
+	}
 	return b, nil
+}
+
+func (b *Badwords) addDense(node int32) {
+	var t [256]int32
+	for i, c := range b.nodes[node].keys {
+		t[c] = b.nodes[node].kids[i]
+	}
+	b.nodes[node].dense = int32(len(b.dense))
+	b.dense = append(b.dense, t)
 }
 
 // add inserts w and reports whether it was new.
@@ -115,19 +133,42 @@ func (b *Badwords) Find(lower string) (string, bool) {
 // match returns the length of an entry that starts at s[i] and is followed
 // by a non-word character or the end, or 0.
 func (b *Badwords) match(s string, i int) int {
-	at := int32(0)
-	for j := i; j < len(s); j++ {
-		nd := &b.nodes[at]
-		k := bytes.IndexByte(nd.keys, s[j])
-		if k < 0 {
+	// The first two bytes through the dense tables.
+	at := b.dense[0][s[i]]
+	if at == 0 {
+		return 0
+	}
+	j := i + 1
+	if b.nodes[at].end && !isWordAt(s, j) {
+		return j - i
+	}
+	if j >= len(s) {
+		return 0
+	}
+	at = b.dense[b.nodes[at].dense][s[j]]
+	if at == 0 {
+		return 0
+	}
+	for j++; ; j++ {
+		if b.nodes[at].end && !isWordAt(s, j) {
+			return j - i
+		}
+		if j >= len(s) {
 			return 0
 		}
-		at = nd.kids[k]
-		if b.nodes[at].end && !isWordAt(s, j+1) {
-			return j + 1 - i
+		nd := &b.nodes[at]
+		next := int32(0)
+		for k, c := range nd.keys {
+			if c == s[j] {
+				next = nd.kids[k]
+				break
+			}
 		}
+		if next == 0 {
+			return 0
+		}
+		at = next
 	}
-	return 0
 }
 
 // asciiWord marks the ASCII word characters [0-9A-Za-z_].

@@ -145,7 +145,21 @@ func (c *C4) Counters() map[string]int64 {
 	}
 }
 
+// isPolicyLine reports whether a lowercased line holds one of TFDS's
+// _POLICY_SUBSTRINGS; four of the six hold "cookie", which is tested first.
+func isPolicyLine(lower []byte) bool {
+	if bytes.Contains(lower, cookie) {
+		for _, p := range policySubstrings[2:] {
+			if bytes.Contains(lower, p) {
+				return true
+			}
+		}
+	}
+	return bytes.Contains(lower, policySubstrings[0]) || bytes.Contains(lower, policySubstrings[1])
+}
+
 var (
+	cookie           = []byte("cookie")
 	policySubstrings = [][]byte{[]byte("terms of use"), []byte("privacy policy"), []byte("cookie policy"),
 		[]byte("uses cookies"), []byte("use of cookies"), []byte("use cookies")}
 	loremIpsum = []byte("lorem ipsum")
@@ -209,12 +223,10 @@ func (c *C4) Clean(text string) (cleaned, rule string) {
 			dropped = C4CurlyBracket
 			return
 		}
-		for _, p := range policySubstrings {
-			if bytes.Contains(lower, p) {
-				po++
-				low = low[:start]
-				return
-			}
+		if isPolicyLine(lower) {
+			po++
+			low = low[:start]
+			return
 		}
 		low = append(low, '\n')
 		sentences += countSentences(line)
