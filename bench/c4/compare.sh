@@ -7,7 +7,7 @@
 #   TFDS_C4_UTILS=.../tensorflow_datasets/text/c4_utils.py bench/c4/compare.sh [SHARD...]
 #
 # Without shards it compares the embedded sample, a generated C4-like shard
-# and two adversarial shards (adversarial.py). Exits non-zero on a difference.
+# and three adversarial shards (adversarial.py). Exits non-zero on a difference.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${TFDS_C4_UTILS:?set TFDS_C4_UTILS to tensorflow_datasets/text/c4_utils.py}"
@@ -20,7 +20,9 @@ if [ ${#SHARDS[@]} -eq 0 ]; then
   "$TMP/c4" gen -mb 16 -out "$TMP/c4-like.json.gz"
   timeout 300 "$PY" bench/c4/adversarial.py 1 "$TMP/adversarial-1.json.gz"
   timeout 300 "$PY" bench/c4/adversarial.py 2 "$TMP/adversarial-2.json.gz"
-  SHARDS=(recipes/sample/c4/c4-train.00000-of-01024.json.gz "$TMP/c4-like.json.gz" "$TMP/adversarial-1.json.gz" "$TMP/adversarial-2.json.gz")
+  timeout 300 "$PY" bench/c4/adversarial.py 7 "$TMP/adversarial-lines.json.gz" lines
+  SHARDS=(recipes/sample/c4/c4-train.00000-of-01024.json.gz "$TMP/c4-like.json.gz" "$TMP/adversarial-1.json.gz"
+    "$TMP/adversarial-2.json.gz" "$TMP/adversarial-lines.json.gz")
 fi
 status=0
 for s in "${SHARDS[@]}"; do
