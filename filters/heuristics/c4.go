@@ -21,8 +21,9 @@ var C4Spec = pipeline.Spec{
 		"page (c4_rules:curly_bracket); lines with \"terms of use\", \"privacy policy\", \"cookie policy\", \"uses cookies\", " +
 		"\"use of cookies\" or \"use cookies\" go; pages left with under min_sentences sentences are dropped " +
 		"(c4_rules:too_few_sentences); then a page whose cleaned, lowercased text holds an entry of the bad-words list " +
-		"between non-word characters is dropped (c4_rules:badwords). Pages over max_page_chars characters are dropped " +
+		"between non-word characters is dropped (c4_rules:badwords); a page left empty is dropped (c4_rules:empty). Pages over max_page_chars characters are dropped " +
 		"first (c4_rules:too_long_page). " +
+		"The thresholds are the paper's and the code's alike (lines of at least 5 words, pages of at least 3 sentences). " +
 		"Where the paper and the code disagree the code is followed: \"lorem ipsum\" and \"{\" only count on lines that " +
 		"survived the earlier line rules (the paper: anywhere on the page), and the bad-words check runs on the cleaned " +
 		"page (TFDS 3.x; TFDS 2.x checked each kept line). Sentences are counted as NLTK's Punkt does with no trained parameters, not " +
