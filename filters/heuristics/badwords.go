@@ -33,6 +33,10 @@ type Badwords struct {
 	// stop after a byte or two.
 	nodes []trieNode
 	first [256]bool // the first bytes of the entries
+	// pairs has bit b0<<8|b1 set for the first two bytes of each entry;
+	// short is set when an entry has one byte, which pairs cannot see.
+	pairs [1 << 16 / 64]uint64
+	short bool
 	// dense child tables of the root and its children, where most walks
 	// end: dense[trieNode.dense][c] is the child by byte c, or 0.
 	dense [][256]int32
@@ -64,6 +68,12 @@ func NewBadwords(list string) (*Badwords, error) {
 		if b.add(w) {
 			b.n++
 			b.first[w[0]] = true
+			if len(w) == 1 {
+				b.short = true
+			} else {
+				k := uint(w[0])<<8 | uint(w[1])
+				b.pairs[k/64] |= 1 << (k % 64)
+			}
 		}
 	}
 	b.addDense(0)
@@ -113,7 +123,7 @@ func (b *Badwords) Find(lower string) (string, bool) {
 	prevWord := false // whether the rune before i is a word character
 	for i := 0; i < len(lower); {
 		c := lower[i]
-		if !prevWord && b.first[c] {
+		if !prevWord && b.first[c] && b.mayStart(lower, i) {
 			if n := b.match(lower, i); n > 0 {
 				return lower[i : i+n], true
 			}
@@ -128,6 +138,19 @@ func (b *Badwords) Find(lower string) (string, bool) {
 		i += n
 	}
 	return "", false
+}
+
+// mayStart reports whether an entry may start at s[i], from its first two
+// bytes.
+func (b *Badwords) mayStart(s string, i int) bool {
+	if b.short {
+		return true
+	}
+	if i+1 >= len(s) {
+		return false
+	}
+	k := uint(s[i])<<8 | uint(s[i+1])
+	return b.pairs[k/64]&(1<<(k%64)) != 0
 }
 
 // match returns the length of an entry that starts at s[i] and is followed

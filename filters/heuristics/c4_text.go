@@ -192,12 +192,19 @@ func appendPyLower(dst []byte, s string) []byte {
 // before it.
 func countSentences(line string) int {
 	breaks, lastBreak := 0, 0
-	for i := 0; i < len(line); {
-		if isASCIISpace(line[i]) {
-			i++
-			continue
+	var marks endMarks
+	for pos := 0; ; {
+		// Only the runs that hold an end mark can break: find the next
+		// mark, then the run of non-ASCII-whitespace around it.
+		k := marks.next(line, pos)
+		if k < 0 {
+			break
 		}
-		j := i
+		i := k
+		for i > pos && !isASCIISpace(line[i-1]) {
+			i--
+		}
+		j := k + 1
 		for j < len(line) && !isASCIISpace(line[j]) {
 			j++
 		}
@@ -205,7 +212,7 @@ func countSentences(line string) int {
 		// and one at the run's first character (its preceding word is
 		// empty, so its slice cannot overlap the next one's).
 		p, after, next := -1, "", -1
-		for k := i; k < j; k++ {
+		for ; k < j; k++ {
 			if c := line[k]; c != '.' && c != '?' && c != '!' {
 				continue
 			}
@@ -236,12 +243,36 @@ func countSentences(line string) int {
 				lastBreak = next
 			}
 		}
-		i = j
+		pos = j
 	}
 	if breaks > 0 && strings.Trim(line[lastBreak:], `"')]}`) == "" {
 		breaks-- // realigned: the closers join the sentence before
 	}
 	return breaks + 1
+}
+
+// endMarks finds the ".", "?" and "!" of a line in order with one
+// IndexByte scan per character (vectorised), remembering where each is next.
+type endMarks struct {
+	at    [3]int // next position of each mark, -1 if there is none
+	ready bool
+}
+
+func (m *endMarks) next(s string, pos int) int {
+	best := -1
+	for c, mark := range [3]byte{'.', '?', '!'} {
+		if !m.ready || m.at[c] >= 0 && m.at[c] < pos {
+			m.at[c] = -1
+			if k := strings.IndexByte(s[pos:], mark); k >= 0 {
+				m.at[c] = pos + k
+			}
+		}
+		if a := m.at[c]; a >= 0 && (best < 0 || a < best) {
+			best = a
+		}
+	}
+	m.ready = true
+	return best
 }
 
 func isASCIISpace(c byte) bool { return c == ' ' || '\t' <= c && c <= '\r' }
