@@ -175,7 +175,7 @@ func appendPyLower(dst []byte, s string) []byte {
 // len(PunktSentenceTokenizer().tokenize(line)) does in NLTK 3.8: Punkt's
 // algorithm with no trained parameters (no abbreviations, collocations,
 // sentence starters or orthographic statistics). TFDS loads Punkt's trained
-// English model (english.pickle) instead, which knows about 150
+// English model (english.pickle) instead, which knows a list of
 // abbreviations ("Mr.", "e.g.", "U.S.") and finds fewer breaks in lines such
 // as "Mr. Smith left."; that model is data NLTK downloads at run time and
 // is not shipped here. Kept lines always count at least one sentence, so the

@@ -42,17 +42,18 @@
 //     cleaned page (after its cross-page line dedup and language ID), with
 //     entries flanked by non-word characters (?:\W|^)…(?:\W|$). TFDS 2.x
 //     checked each kept line with [^a-z]…[^a-z], which misses a word at the
-//     start or end of a line. We follow 3.x, the version c4/en is built
-//     with, on the text this step cleaned (we have no cross-page line dedup
-//     in between, so a bad word on a line TFDS's dedup would remove still
-//     drops the page here).
+//     start or end of a line. We follow 3.x, the current code (it pins the
+//     English list "for reproducibility of the original C4"), on the text
+//     this step cleaned (we have no cross-page line dedup in between, so a
+//     bad word on a line TFDS's dedup would remove still drops the page
+//     here).
 //   - The paper counts "sentences"; the code runs NLTK's Punkt tokenizer
 //     with its trained English model (english.pickle) on each kept line.
 //     That model is data NLTK downloads at run time and is not shipped
 //     here, so we count with Punkt's own algorithm and no trained parameters,
 //     exactly as NLTK's PunktSentenceTokenizer() does (held to it line by
 //     line in TestPunktCounts, and page by page by bench/c4/compare.sh). The
-//     trained model also knows about 150 abbreviations ("Mr.", "e.g.",
+//     trained model also knows a list of abbreviations ("Mr.", "e.g.",
 //     "U.S.") and orthographic statistics: "Mr. Smith left." is two
 //     sentences here and one in TFDS. Every kept line counts at least one
 //     sentence, so this only decides pages left with one or two lines.
