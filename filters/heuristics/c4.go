@@ -29,7 +29,8 @@ var C4Spec = pipeline.Spec{
 		"page (TFDS 3.x; TFDS 2.x checked each kept line). Sentences are counted as NLTK's Punkt does with no trained parameters, not " +
 		"with TFDS's trained English model (which knows abbreviations such as Mr.), so a page of one or two lines can differ. " +
 		"LLaMA used C4 as published, where these rules already ran; the step is for users who rebuild C4 from " +
-		"CommonCrawl, and on published C4 it keeps nearly every page unchanged.",
+		"CommonCrawl, and on published C4 it should keep nearly every page unchanged (not measured on a real shard here: " +
+		"residues such as a \"[]\" left by TFDS's own citation cut, or a one- or two-line page whose sentence count differs, can change).",
 	Fields: []pipeline.Field{
 		{Name: "min_words_per_line", Type: pipeline.TypeInt, Default: 5, Min: pipeline.Bound(0),
 			Doc: "Lines with fewer words (len(line.split())) are removed (TFDS _MIN_WORDS_PER_LINE; the paper: at least 5)."},
