@@ -124,10 +124,10 @@ func skipSpace(b []byte, i int) int {
 // fastParse handles `{"k":"v",...}` with string values and keys without
 // escapes; ok is false for anything else (including every invalid line),
 // which ParseLineStd then decides.
+//
+// UTF-8 is checked as the strings are scanned (scanPlain): outside strings
+// only ASCII structure is accepted, so a line it takes is valid UTF-8.
 func fastParse(b []byte) (rec Record, ok bool) {
-	if !utf8.Valid(b) {
-		return rec, false
-	}
 	i := skipSpace(b, 0)
 	if i == len(b) || b[i] != '{' {
 		return rec, false
@@ -147,7 +147,7 @@ func fastParse(b []byte) (rec Record, ok bool) {
 			return rec, false
 		}
 		key := b[i+1 : i+1+j]
-		if bytes.IndexByte(key, '\\') >= 0 || hasControl(key) {
+		if bytes.IndexByte(key, '\\') >= 0 || !plainASCII(key) {
 			return rec, false
 		}
 		i = skipSpace(b, i+j+2)
@@ -189,13 +189,40 @@ func fastParse(b []byte) (rec Record, ok bool) {
 	}
 }
 
-func hasControl(b []byte) bool {
+// plainASCII reports whether b is printable ASCII and spaces (no control
+// byte, no byte of a multi-byte character): the keys fastParse takes.
+func plainASCII(b []byte) bool {
 	for _, c := range b {
-		if c < 0x20 {
-			return true
+		if c < 0x20 || c >= utf8.RuneSelf {
+			return false
 		}
 	}
-	return false
+	return true
+}
+
+// scanPlain returns the index of the first '"' or '\\' at or after b[i],
+// having checked that the bytes before it are valid UTF-8 without control
+// characters; ok is false otherwise.
+func scanPlain(b []byte, i int) (int, bool) {
+	for {
+		j := indexSpecial(b[i:])
+		if j < 0 {
+			return 0, false
+		}
+		i += j
+		c := b[i]
+		if c == '"' || c == '\\' {
+			return i, true
+		}
+		if c < 0x20 {
+			return 0, false
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return 0, false
+		}
+		i += n
+	}
 }
 
 // scanString reads the JSON string whose opening quote is just before b[i]
@@ -204,11 +231,10 @@ func hasControl(b []byte) bool {
 func scanString(b []byte, i int, dst *string) (int, bool) {
 	start := i
 	// Fast path: no escapes before the closing quote.
-	j := indexSpecial(b[i:])
-	if j < 0 || b[i+j] < 0x20 {
+	i, ok := scanPlain(b, i)
+	if !ok {
 		return 0, false
 	}
-	i += j
 	if b[i] == '"' {
 		if dst != nil {
 			*dst = string(b[start:i])
@@ -280,14 +306,14 @@ func scanString(b []byte, i int, dst *string) (int, bool) {
 			return 0, false
 		}
 		// Copy up to the next quote or backslash.
-		j := indexSpecial(b[i:])
-		if j < 0 || b[i+j] < 0x20 {
+		j, ok := scanPlain(b, i)
+		if !ok {
 			return 0, false
 		}
 		if dst != nil {
-			out.Write(b[i : i+j])
+			out.Write(b[i:j])
 		}
-		i += j
+		i = j
 		if b[i] == '"' {
 			if dst != nil {
 				*dst = out.String()
@@ -298,10 +324,11 @@ func scanString(b []byte, i int, dst *string) (int, bool) {
 }
 
 // indexSpecial returns the index of the first byte of b that ends a run of
-// plain string content: '"', '\\' or a control byte (< 0x20, invalid in a
-// JSON string); -1 if there is none. It tests eight bytes at a time (the
-// classic "has a byte less than n" and "has a zero byte" bit tricks): text
-// is long and such bytes are rare.
+// plain ASCII string content: '"', '\\', a control byte (< 0x20, invalid in
+// a JSON string) or the first byte of a multi-byte character (which
+// scanPlain validates); -1 if there is none. It tests eight bytes at a time
+// (the classic "has a byte less than n" and "has a zero byte" bit tricks):
+// text is long and such bytes are rare.
 func indexSpecial(b []byte) int {
 	const (
 		ones  = 0x0101010101010101
@@ -312,13 +339,13 @@ func indexSpecial(b []byte) int {
 		x := binary.LittleEndian.Uint64(b[i:])
 		q := x ^ (ones * '"')
 		s := x ^ (ones * '\\')
-		m := ((x - ones*0x20) &^ x) | ((q - ones) &^ q) | ((s - ones) &^ s)
+		m := ((x - ones*0x20) &^ x) | ((q - ones) &^ q) | ((s - ones) &^ s) | x
 		if m&highs != 0 {
 			break
 		}
 	}
 	for ; i < len(b); i++ {
-		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
 			return i
 		}
 	}

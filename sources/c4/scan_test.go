@@ -47,6 +47,15 @@ func TestParseLine(t *testing.T) {
 		{"{\"text\":\"a\tb\"}", Record{}, ErrSyntax},
 		{`{"text":"a"}}`, Record{}, ErrSyntax},
 		{"{\"text\":\"\xff\"}", Record{}, ErrInvalidUTF},
+		// UTF-8 is checked while the strings are scanned: every place a bad
+		// sequence can hide, and good ones around escapes.
+		{"{\"te\xffxt\":\"a\"}", Record{}, ErrInvalidUTF},
+		{"{\"text\":\"a\",\"x\":\"\xc3\"}", Record{}, ErrInvalidUTF},
+		{"{\"text\":\"\xc0\xaf\"}", Record{}, ErrInvalidUTF},
+		{"{\"text\":\"\xed\xa0\x80\"}", Record{}, ErrInvalidUTF},
+		{"{\"text\":\"a\\n\xc3\"}", Record{}, ErrInvalidUTF},
+		{"{\"text\":\"a\\n\xc3\xa9 \xef\xbf\xbd \xf0\x9f\x98\x80\\t.\"}", Record{Text: "a\né \uFFFD 😀\t."}, nil},
+		{"{\"text\":\"caf\xc3\xa9\"} \xc3\xa9", Record{}, ErrSyntax},
 		{"", Record{}, ErrBlank},
 		{" \t\r", Record{}, ErrBlank},
 	}
