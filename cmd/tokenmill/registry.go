@@ -10,6 +10,7 @@ import (
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/sources/arxiv"
 	"github.com/tokenmill/tokenmill/sources/books"
+	"github.com/tokenmill/tokenmill/sources/c4"
 	"github.com/tokenmill/tokenmill/sources/commoncrawl"
 	"github.com/tokenmill/tokenmill/sources/github"
 	"github.com/tokenmill/tokenmill/sources/github/bigquery"
@@ -40,5 +41,7 @@ func defaultRegistry() *pipeline.Registry {
 	codeheader.Register(r)
 	stackexchange.Register(r)
 	parquet.Register(r)
+	c4.Register(r)
+	heuristics.RegisterC4(r)
 	return r
 }

@@ -1,26 +1,5 @@
 package heuristics
 
-// # Code (GitHub) rules
-//
-// LLaMA's GitHub subset, as RedPajama-v1 rebuilt it
-// (data_prep/github/github_run_filter.py), keeps a file when its repository
-// is Apache, BSD or MIT licensed, its name ends in one of a whitelist of
-// source extensions, and its text passes four quality thresholds. Two steps
-// implement this, so that exact dedup (doc_dedup) and header stripping
-// (stages/codeheader) can sit between the cheap metadata rules and the
-// text statistics:
-//
-//   - code_files decides on metadata alone: symlinks, submodules, licences,
-//     extensions, and blobs with no usable content (binary, NULL because
-//     over 1 MiB, or absent from the contents table).
-//   - code_quality measures the text with Python's semantics (RedPajama's
-//     numbers): lines as str.splitlines() splits them, lengths in code points,
-//     mean = characters / lines, alphanumeric and alphabetic as str.isalnum
-//     and str.isalpha (Unicode letters; letters and numbers), tokens counted
-//     by the recipe's SentencePiece model (RedPajama used the Pythia
-//     tokenizer; a model option chooses ours, and without one tokens are
-//     whitespace-separated words, which is stated in the stats key).
-
 import (
 	"fmt"
 	"strings"
