@@ -20,7 +20,11 @@ func (m *Model) BeginSentence() State {
 	if m.order > 1 {
 		s.n = 1
 		s.words[0] = m.bos
-		s.backoff[0] = m.uniBackoff[m.bos]
+		if m.bin != nil {
+			s.backoff[0] = m.bin.unigramBackoff(m.bos)
+		} else {
+			s.backoff[0] = m.uniBackoff[m.bos]
+		}
 	}
 	return s
 }
@@ -31,6 +35,9 @@ func (m *Model) BeginSentence() State {
 // the backoffs of the longer context suffixes, added in float32 in the same
 // order as KenLM.
 func (m *Model) ScoreWord(in *State, w uint32, out *State) float32 {
+	if m.bin != nil {
+		return m.bin.scoreWord(in, w, out)
+	}
 	p := m.uniProb[w]
 	matched := 1
 	if m.order > 1 {
@@ -86,10 +93,7 @@ func (m *Model) Score(pieces []string, bos, eos bool) (log10 float64, oov int) {
 	}
 	cur := 0
 	for _, p := range pieces {
-		id := m.index.lookup(m.words, p)
-		if id == emptyWord {
-			id = m.unk
-		}
+		id := m.lookup(p)
 		if id == m.unk { // a literal <unk> counts too, as in KenLM's query
 			oov++
 		}
@@ -123,10 +127,7 @@ func (m *Model) ScoreLine(line string, bos, eos bool) (log10 float64, tokens, oo
 		if j == i {
 			break
 		}
-		id := m.index.lookup(m.words, line[i:j])
-		if id == emptyWord {
-			id = m.unk
-		}
+		id := m.lookup(line[i:j])
 		if id == m.unk {
 			oov++
 		}
