@@ -110,6 +110,20 @@ func (m *Model) Score(pieces []string, bos, eos bool) (log10 float64, oov int) {
 // splits them (on space, \t, \n, \v, \f and \r); it does not allocate. It
 // also returns the number of pieces.
 func (m *Model) ScoreLine(line string, bos, eos bool) (log10 float64, tokens, oov int) {
+	log10, _, tokens, oov = m.scoreLine(line, bos, eos)
+	return log10, tokens, oov
+}
+
+// ScoreLineFloat32 is ScoreLine with the total KenLM's query prints: the
+// same per-word values added up in float32, in the same order, so it is
+// KenLM's "Total:" to the bit (and drifts from the exact sum on long lines,
+// by about 1e-6 of the total).
+func (m *Model) ScoreLineFloat32(line string, bos, eos bool) (total float32, tokens, oov int) {
+	_, total, tokens, oov = m.scoreLine(line, bos, eos)
+	return total, tokens, oov
+}
+
+func (m *Model) scoreLine(line string, bos, eos bool) (log10 float64, total float32, tokens, oov int) {
 	var st [2]State
 	if bos {
 		st[0] = m.BeginSentence()
@@ -132,12 +146,16 @@ func (m *Model) ScoreLine(line string, bos, eos bool) (log10 float64, tokens, oo
 			oov++
 		}
 		tokens++
-		log10 += float64(m.ScoreWord(&st[cur], id, &st[1-cur]))
+		p := m.ScoreWord(&st[cur], id, &st[1-cur])
+		log10 += float64(p)
+		total += p
 		cur = 1 - cur
 		i = j
 	}
 	if eos {
-		log10 += float64(m.ScoreWord(&st[cur], m.eos, &st[1-cur]))
+		p := m.ScoreWord(&st[cur], m.eos, &st[1-cur])
+		log10 += float64(p)
+		total += p
 	}
-	return log10, tokens, oov
+	return log10, total, tokens, oov
 }
