@@ -5,6 +5,9 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
 
 	"github.com/tokenmill/tokenmill/filters/kenlm"
 	"github.com/tokenmill/tokenmill/pipeline"
@@ -20,9 +23,11 @@ var PerplexitySpec = pipeline.Spec{
 		"and drops the buckets listed in drop. Documents in other languages than lang pass unscored.",
 	Fields: []pipeline.Field{
 		{Name: "lang", Type: pipeline.TypeString, Doc: "language the model is for (ISO 639-1); \"\" scores every document"},
-		{Name: "arpa", Type: pipeline.TypeString, Doc: "n-gram model, ARPA (optionally .gz)"},
-		{Name: "spm", Type: pipeline.TypeString, Doc: "SentencePiece model giving the LM's pieces"},
-		{Name: "cutoffs", Type: pipeline.TypeString, Doc: "cutoff table (tokenmill lm cutoffs): lang, p30, p60"},
+		{Name: "model", Type: pipeline.TypeString, Default: "", File: true,
+			Doc: "n-gram model: ARPA, gzipped ARPA or KenLM binary (build_binary, as CCNet's {lang}.arpa.bin), told apart by content; a local path is memory-mapped"},
+		{Name: "arpa", Type: pipeline.TypeString, Default: "", File: true, Doc: "the same as model (its older name)"},
+		{Name: "spm", Type: pipeline.TypeString, File: true, Doc: "SentencePiece model giving the LM's pieces"},
+		{Name: "cutoffs", Type: pipeline.TypeString, File: true, Doc: "cutoff table (tokenmill lm cutoffs): lang, p30, p60"},
 		{Name: "drop", Type: pipeline.TypeStrings, Default: []string{"tail"}, Doc: "buckets to drop"},
 		{Name: "per_line", Type: pipeline.TypeBool, Default: false,
 			Doc: "score each line as a sentence instead of the whole document (CCNet's normalizer deletes newlines, so its default is the whole document)"},
@@ -39,13 +44,18 @@ func Register(r *pipeline.Registry) {
 			}
 			return maybeGunzip(b)
 		}
-		arpa, err := read("arpa")
-		if err != nil {
-			return nil, err
+		field, ref := "model", c.String("model")
+		switch arpa := c.String("arpa"); {
+		case ref != "" && arpa != "":
+			return nil, fmt.Errorf("perplexity: model and arpa name the same thing: give one")
+		case ref == "" && arpa == "":
+			return nil, fmt.Errorf("perplexity: model is required")
+		case ref == "":
+			field, ref = "arpa", arpa
 		}
-		lm, err := kenlm.ReadARPA(bytes.NewReader(arpa))
+		lm, err := loadModel(env, ref)
 		if err != nil {
-			return nil, fmt.Errorf("perplexity.arpa %s: %w", c.String("arpa"), err)
+			return nil, fmt.Errorf("perplexity.%s %s: %w", field, ref, err)
 		}
 		spm, err := read("spm")
 		if err != nil {
@@ -65,6 +75,35 @@ func Register(r *pipeline.Registry) {
 		}
 		return NewPerplexity(c.String("lang"), lm, enc, cut, c.Strings("drop"), c.Bool("per_line"))
 	})
+}
+
+// loadModel opens the n-gram model ref names. An absolute local path or a
+// file:// URL is loaded with kenlm.Load, which memory-maps a KenLM binary
+// file (a CCNet model is gigabytes: mapping shares the page cache between
+// processes and costs no load time). Other references (relative to the
+// recipe, embed://, s3://, ...) are read whole through env.ReadFile, whose
+// resolution of relative paths the step does not know.
+func loadModel(env *pipeline.Env, ref string) (*kenlm.Model, error) {
+	if p, ok := localPath(ref); ok {
+		return kenlm.Load(p)
+	}
+	b, err := env.ReadFile(ref)
+	if err != nil {
+		return nil, err
+	}
+	return kenlm.Parse(b)
+}
+
+// localPath returns the file a reference names when it is an absolute local
+// path or a file:// URL.
+func localPath(ref string) (string, bool) {
+	if u, err := url.Parse(ref); err == nil && u.Scheme == "file" && u.Host == "" && u.Path != "" {
+		return filepath.FromSlash(u.Path), true
+	}
+	if !strings.Contains(ref, "://") && filepath.IsAbs(ref) {
+		return ref, true
+	}
+	return "", false
 }
 
 // maybeGunzip inflates a gzip file and returns anything else as it is, so
