@@ -43,6 +43,7 @@ func newRootCmd() *cobra.Command {
 		newTrainCmd(),
 		newSampleCmd(),
 		newLangidCmd(),
+		newModelsCmd(),
 	)
 	return root
 }
