@@ -59,22 +59,35 @@ else
   echo "  build_binary (KenLM) is not on PATH: binary files not measured in this run"
 fi
 
+go build -o "$TMP/largemodel" ./bench/kenlm/largemodel.go
+for i in 1 2 3 4 5; do cat "$TEST"; done > "$TMP/test5"   # largemodel scores its input 5 times
+N5=$(tokens "$TMP/test5")
+
 echo
-echo "== load (lm score on empty input) and score the test text, one core"
+echo "== tokenmill in process (bench/kenlm/largemodel.go: kenlm.Load, then ScoreLine over the test text x5), one core"
+for spec in "${models[@]}"; do
+  name=${spec%%:*}; file=${spec#*:}
+  echo "  $name:"
+  GOMAXPROCS=1 timeout "$LIMIT" "$TMP/largemodel" "$file" "$TEST" | sed 's/^/    /'
+done
+
+echo
+echo "== command line: lm score --model (tokenmill) and query (KenLM) on the test text x5, one core"
+echo "   load = the same command on empty input; scoring rate = tokens / (CPU - load CPU); RSS = peak"
 printf '  %-26s %9s %9s %11s %13s %11s\n' "" "load wall" "load CPU" "load RSS" "score M tok/s" "score RSS"
 for spec in "${models[@]}"; do
   name=${spec%%:*}; file=${spec#*:}
   IN=/dev/null run env GOMAXPROCS=1 "$BIN" lm score --threads 1 --model "$file" --pieces
   lw=$WALL lc=$CPU lr=$RSS
-  IN=$TEST run env GOMAXPROCS=1 "$BIN" lm score --threads 1 --model "$file" --pieces
+  IN=$TMP/test5 run env GOMAXPROCS=1 "$BIN" lm score --threads 1 --model "$file" --pieces
   printf '  tokenmill %-16s %8.3fs %8.3fs %8d KiB %13.2f %8d KiB\n' "$name" "$lw" "$lc" "$lr" \
-    "$(echo "$N / ($CPU - $lc + 0.0001) / 1000000" | bc -l)" "$RSS"
+    "$(echo "$N5 / ($CPU - $lc + 0.0001) / 1000000" | bc -l)" "$RSS"
   if command -v query > /dev/null; then
     IN=/dev/null run query "$file"
     lw=$WALL lc=$CPU lr=$RSS
-    IN=$TEST run query "$file"
+    IN=$TMP/test5 run query "$file"
     printf '  KenLM query %-14s %8.3fs %8.3fs %8d KiB %13.2f %8d KiB\n' "$name" "$lw" "$lc" "$lr" \
-      "$(echo "$N / ($CPU - $lc + 0.0001) / 1000000" | bc -l)" "$RSS"
+      "$(echo "$N5 / ($CPU - $lc + 0.0001) / 1000000" | bc -l)" "$RSS"
   fi
 done
 command -v query > /dev/null || echo "  KenLM query: not on PATH, not measured in this run"
