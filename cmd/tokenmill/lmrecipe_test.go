@@ -31,3 +31,31 @@ func TestRecipeCheckPerplexityModel(t *testing.T) {
 		}
 	}
 }
+
+// TestRecipeCheckCatalogueNames: a catalogue name passes recipe check once
+// the model is in the cache, and fails with the fetch command before.
+func TestRecipeCheckCatalogueNames(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TOKENMILL_CACHE", dir)
+	path := filepath.Join(dir, "r.yaml")
+	os.WriteFile(path, []byte(`sources:
+  - name: cc
+    format: commoncrawl
+    inputs: [x]
+    steps:
+      - perplexity:
+          lang: en
+          model: ccnet:en
+          spm: embed://sample/tokenizer.model
+          cutoffs: embed://sample/cutoffs.tsv
+`), 0o644)
+	_, err := runCLI(t, "", true, "recipe", "check", path)
+	if err == nil || !strings.Contains(err.Error(), "tokenmill models fetch ccnet:en") {
+		t.Fatalf("uncached: %v", err)
+	}
+	os.MkdirAll(filepath.Join(dir, "models"), 0o755)
+	os.WriteFile(filepath.Join(dir, "models", "ccnet-en.arpa.bin"), []byte("x"), 0o644)
+	if out, err := runCLI(t, "", true, "recipe", "check", path); err != nil || !strings.Contains(out, "ok") {
+		t.Fatalf("cached: %v %s", err, out)
+	}
+}

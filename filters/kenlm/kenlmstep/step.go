@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tokenmill/tokenmill/filters/kenlm"
+	"github.com/tokenmill/tokenmill/filters/models"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/stages/normalize"
 	"github.com/tokenmill/tokenmill/tokenize"
@@ -24,10 +25,10 @@ var PerplexitySpec = pipeline.Spec{
 	Fields: []pipeline.Field{
 		{Name: "lang", Type: pipeline.TypeString, Doc: "language the model is for (ISO 639-1); \"\" scores every document"},
 		{Name: "model", Type: pipeline.TypeString, Default: "", File: true,
-			Doc: "n-gram model: ARPA, gzipped ARPA or KenLM binary (build_binary, as CCNet's {lang}.arpa.bin), told apart by content; a local path is memory-mapped"},
+			Doc: "n-gram model: ARPA, gzipped ARPA or KenLM binary (build_binary, as CCNet's {lang}.arpa.bin), told apart by content; an absolute path is memory-mapped; ccnet:LANG names CCNet's model in the cache (tokenmill models fetch)"},
 		{Name: "arpa", Type: pipeline.TypeString, Default: "", File: true, Doc: "the same as model (its older name)"},
-		{Name: "spm", Type: pipeline.TypeString, File: true, Doc: "SentencePiece model giving the LM's pieces"},
-		{Name: "cutoffs", Type: pipeline.TypeString, File: true, Doc: "cutoff table (tokenmill lm cutoffs): lang, p30, p60"},
+		{Name: "spm", Type: pipeline.TypeString, File: true, Doc: "SentencePiece model giving the LM's pieces (ccnet-sp:LANG: CCNet's, from the cache)"},
+		{Name: "cutoffs", Type: pipeline.TypeString, File: true, Doc: "cutoff table (tokenmill lm cutoffs): lang, p30, p60; or CCNet's cutoff.csv (ccnet-cutoffs, from the cache)"},
 		{Name: "drop", Type: pipeline.TypeStrings, Default: []string{"tail"}, Doc: "buckets to drop"},
 		{Name: "per_line", Type: pipeline.TypeBool, Default: false,
 			Doc: "score each line as a sentence instead of the whole document (CCNet's normalizer deletes newlines, so its default is the whole document)"},
@@ -38,7 +39,11 @@ var PerplexitySpec = pipeline.Spec{
 func Register(r *pipeline.Registry) {
 	r.RegisterStep(PerplexitySpec, func(c pipeline.Config, env *pipeline.Env) (pipeline.Step, error) {
 		read := func(field string) ([]byte, error) {
-			b, err := env.ReadFile(c.String(field))
+			ref, err := resolveRef(c.String(field))
+			if err != nil {
+				return nil, fmt.Errorf("perplexity.%s: %w", field, err)
+			}
+			b, err := env.ReadFile(ref)
 			if err != nil {
 				return nil, fmt.Errorf("perplexity.%s: %w", field, err)
 			}
@@ -84,6 +89,10 @@ func Register(r *pipeline.Registry) {
 // recipe, embed://, s3://, ...) are read whole through env.ReadFile, whose
 // resolution of relative paths the step does not know.
 func loadModel(env *pipeline.Env, ref string) (*kenlm.Model, error) {
+	ref, err := resolveRef(ref)
+	if err != nil {
+		return nil, err
+	}
 	if p, ok := localPath(ref); ok {
 		return kenlm.Load(p)
 	}
@@ -92,6 +101,25 @@ func loadModel(env *pipeline.Env, ref string) (*kenlm.Model, error) {
 		return nil, err
 	}
 	return kenlm.Parse(b)
+}
+
+// resolveRef turns a name of the model catalogue ("ccnet:en",
+// "ccnet-sp:en", "ccnet-cutoffs") into its file in the cache
+// ($TOKENMILL_CACHE); an uncached model is an error that says how to fetch
+// it. Other references are returned as they are.
+func resolveRef(ref string) (string, error) {
+	if !models.IsName(ref) {
+		return ref, nil
+	}
+	m, err := models.Lookup(ref)
+	if err != nil {
+		return "", err
+	}
+	c, err := models.NewCache()
+	if err != nil {
+		return "", err
+	}
+	return c.Resolve(m)
 }
 
 // localPath returns the file a reference names when it is an absolute local

@@ -17,6 +17,9 @@ import (
 // env reads the sample's models, as the embedded recipe does.
 func env() *pipeline.Env {
 	return &pipeline.Env{ReadFile: func(ref string) ([]byte, error) {
+		if filepath.IsAbs(ref) {
+			return os.ReadFile(ref)
+		}
 		return os.ReadFile(filepath.Join("../../../recipes/sample", strings.TrimPrefix(ref, "embed://sample/")))
 	}}
 }
@@ -232,4 +235,39 @@ func mustRead(t *testing.T, r io.Reader) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestPerplexityCatalogueNames: model: ccnet:en (and the other catalogue
+// names) resolve to the cache ($TOKENMILL_CACHE); a model not fetched yet
+// is an error that gives the command that fetches it.
+func TestPerplexityCatalogueNames(t *testing.T) {
+	reg := pipeline.NewRegistry()
+	Register(reg)
+	cache := t.TempDir()
+	t.Setenv("TOKENMILL_CACHE", cache)
+	spec, _ := reg.StepSpec("perplexity")
+	c, err := pipeline.NewConfig(spec, map[string]any{"lang": "en", "model": "ccnet:en", "spm": "embed://sample/tokenizer.model", "cutoffs": "ccnet-cutoffs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.NewStep("perplexity", c, env()); err == nil || !strings.Contains(err.Error(), "tokenmill models fetch ccnet:en") {
+		t.Fatalf("uncached: %v", err)
+	}
+	z, _ := os.Open("../testdata/o4.trie.bin.gz")
+	defer z.Close()
+	bin, _ := maybeGunzip(mustRead(t, z))
+	os.MkdirAll(filepath.Join(cache, "models"), 0o755)
+	os.WriteFile(filepath.Join(cache, "models", "ccnet-en.arpa.bin"), bin, 0o644)
+	if _, err := reg.NewStep("perplexity", c, env()); err == nil || !strings.Contains(err.Error(), "tokenmill models fetch ccnet-cutoffs") {
+		t.Fatalf("cutoffs uncached: %v", err)
+	}
+	os.WriteFile(filepath.Join(cache, "models", "ccnet-cutoff.csv"), []byte(",en,de\n30,100,200\n60,300,400\n"), 0o644)
+	s, err := reg.NewStep("perplexity", c, env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s.(*Perplexity)
+	if p.scorer.LM.Format() != "KenLM binary, trie" || p.cutoffs["en"].P30 != 100 || p.cutoffs["en"].P60 != 300 {
+		t.Errorf("model %s cutoffs %v", p.scorer.LM.Format(), p.cutoffs)
+	}
 }
