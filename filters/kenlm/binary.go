@@ -381,8 +381,10 @@ func (m *binModel) setupProbing(off uint64, mult float32) error {
 	if v := le.Uint32(m.data[off:]); v != 0 {
 		return formatErr("probing vocabulary version %d, expected 0", v)
 	}
+	// An ARPA without <unk> gets one anyway (id 0, unigram slot counts[0]),
+	// so the bound may exceed the header's unigram count by one.
 	m.bound = le.Uint32(m.data[off+4:])
-	if uint64(m.bound) != c[0] {
+	if b := uint64(m.bound); b != c[0] && b != c[0]+1 {
 		return formatErr("vocabulary holds %d words, the header counts %d", m.bound, c[0])
 	}
 	m.vocab = m.data[off+8 : off+vsize]
@@ -440,11 +442,11 @@ func (m *binModel) setupTrie(off uint64) error {
 		return err
 	}
 	n := le.Uint64(m.data[off:])
-	if n+1 != c[0] {
+	if n+1 != c[0] && n != c[0] {
 		return formatErr("vocabulary holds %d words, the header counts %d", n+1, c[0])
 	}
 	m.sorted = m.data[off+8 : off+8+8*n]
-	m.bound = uint32(c[0])
+	m.bound = uint32(n + 1)
 	off += vsize
 	search := off
 	// Quantization tables.

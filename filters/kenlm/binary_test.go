@@ -346,3 +346,27 @@ func FuzzParseBinary(f *testing.F) {
 		}
 	})
 }
+
+// TestBinaryWithoutUnk: a model whose ARPA has no <unk> gets one from
+// build_binary (id 0, probability -100), so the probing vocabulary holds
+// one word more than the header counts; KenLM's totals still match.
+func TestBinaryWithoutUnk(t *testing.T) {
+	m, err := Load(gunzipTestdata(t, "o4-nounk.probing.bin.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if m.VocabSize() != 590 || m.Counts()[0] != 589 || m.Word(0) != UNK {
+		t.Errorf("vocabulary %d, counts %v, word 0 %q", m.VocabSize(), m.Counts(), m.Word(0))
+	}
+	rows := readTSV(t, "expected.o4-nounk.tsv")
+	for i, line := range readLines(t, "heldout.pieces.gz") {
+		for _, mode := range []string{"bos_eos", "null"} {
+			want, _ := strconv.ParseFloat(rows[i][mode], 32)
+			got, _ := total32(m, line, mode == "bos_eos", mode == "bos_eos")
+			if got != float32(want) {
+				t.Errorf("line %d %s: %v, KenLM %v", i+1, mode, got, float32(want))
+			}
+		}
+	}
+}
