@@ -370,3 +370,28 @@ func TestBinaryWithoutUnk(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryCorruptBytes flips one byte at a time (every 7th) of a probing
+// and a quantized, compressed trie file: each either fails to load or
+// loads and scores without a panic or a read past the file (the fuzz
+// target does the same at random).
+func TestBinaryCorruptBytes(t *testing.T) {
+	for _, name := range []string{"probing", "trie-q5b3a22"} {
+		b := readBin(t, name)
+		loaded := 0
+		for i := 0; i < len(b); i += 7 {
+			d := bytes.Clone(b)
+			d[i] ^= 0x55
+			m, err := Parse(d)
+			if err != nil {
+				continue
+			}
+			loaded++
+			m.ScoreLine("▁the ▁function ▁matches ▁with ▁the ▁zeta ▁function . <unk> </s> <s>", true, true)
+			m.Word(uint32(m.VocabSize() - 1))
+		}
+		if loaded == 0 {
+			t.Errorf("%s: no corrupted file loaded: the sweep tests nothing", name)
+		}
+	}
+}
