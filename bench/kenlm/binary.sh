@@ -7,9 +7,8 @@
 #   LINES=300000 bench/kenlm/binary.sh    # smaller training text (default 1,000,000 lines)
 #   LIMIT=300 bench/kenlm/binary.sh       # seconds allowed to each command (default 600)
 #
-# The binary files are made by KenLM's build_binary (default probing, trie, and trie -q 8 -b 8 -a 22),
-# which must be on PATH: tokenmill reads them but does not write them. Without it the script stops
-# after timing the ARPA. Rates use CPU time (user+sys) at GOMAXPROCS=1, so they are per core and hold
+# The binary files are made by `tokenmill lm build-binary` (probing) and, when KenLM's build_binary
+# is on PATH, by it too (probing, trie, and trie -q 8 -b 8 -a 22). Rates use CPU time (user+sys) at GOMAXPROCS=1, so they are per core and hold
 # on a busy machine; the loading cost (the same command on empty input) is subtracted from the
 # scoring cost. Peak RSS of a mapped binary counts the file pages the run touched (shared page cache).
 set -euo pipefail
@@ -44,6 +43,9 @@ N=$(tokens "$TEST")
 echo "model: $(head -8 "$ARPA" | grep -c '^ngram') orders, $(awk '/^ngram/ {split($2, a, "="); n += a[2]} /^\\1-grams/ {exit} END {print n}' "$ARPA") n-grams, ARPA $(( $(stat -c %s "$ARPA") >> 20 )) MB; test: $N tokens"
 
 models=("arpa:$ARPA")
+run env GOMAXPROCS=1 "$BIN" lm build-binary --model "$ARPA" --out "$TMP/model.ours.bin"
+printf '  tokenmill lm build-binary       %6.1f s (%.1f s CPU, peak RSS %d KiB), %5d MB\n' "$WALL" "$CPU" "$RSS" $(( $(stat -c %s "$TMP/model.ours.bin") >> 20 ))
+models+=("ours-probing:$TMP/model.ours.bin")
 if command -v build_binary > /dev/null; then
   for f in probing trie trie-q8a22; do
     case $f in
@@ -56,7 +58,7 @@ if command -v build_binary > /dev/null; then
     models+=("$f:$TMP/model.$f.bin")
   done
 else
-  echo "  build_binary (KenLM) is not on PATH: binary files not measured in this run"
+  echo "  build_binary (KenLM) is not on PATH: its layouts are not measured in this run"
 fi
 
 go build -o "$TMP/largemodel" ./bench/kenlm/largemodel.go

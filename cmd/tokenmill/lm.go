@@ -25,7 +25,7 @@ func newLmCmd() *cobra.Command {
 		Use:   "lm",
 		Short: "Score, train and bucket with KenLM-compatible n-gram language models",
 	}
-	cmd.AddCommand(newLmScoreCmd(), newLmDocppCmd(), newLmTrainCmd(), newLmCutoffsCmd())
+	cmd.AddCommand(newLmScoreCmd(), newLmDocppCmd(), newLmTrainCmd(), newLmCutoffsCmd(), newLmBuildBinaryCmd())
 	return cmd
 }
 
@@ -435,5 +435,43 @@ head < p30 <= middle < p60 <= tail.`,
 	cmd.Flags().StringVar(&lang, "lang", "", "language of the documents scored with --model")
 	cmd.Flags().StringVar(&outPath, "out", "", "cutoff table to write (default stdout)")
 	in.flags(cmd, true)
+	return cmd
+}
+
+func newLmBuildBinaryCmd() *cobra.Command {
+	var model, out string
+	cmd := &cobra.Command{
+		Use:   "build-binary",
+		Short: "Convert an ARPA model to a KenLM binary file (probing), which loads at once",
+		Long: `Build-binary reads --model (ARPA, plain or gzip) and writes --out in KenLM's binary
+format with probing hash tables, the layout of KenLM's build_binary default (and of
+CCNet's *.arpa.bin): lm score --model, the perplexity step and KenLM's own query map it
+instead of parsing text, so loading costs no time whatever the model's size. The file
+holds exactly the entries build_binary would write (same keys, values and flags);
+their slots may differ. For trie or quantized layouts use KenLM's build_binary.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return usageError{errors.New("--out is required")}
+			}
+			t0 := time.Now()
+			lm, err := lmLoadModel(model)
+			if err != nil {
+				return err
+			}
+			defer lm.Close()
+			if err := atomicfile.WriteFile(out, 0o644, lm.WriteBinary); err != nil {
+				return err
+			}
+			st, err := os.Stat(out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%.1f MB, counts %v) in %.2fs\n", out, float64(st.Size())/1e6, lm.Counts(), time.Since(t0).Seconds())
+			return nil
+		},
+	}
+	lmModelFlags(cmd, &model, "ARPA model to convert (plain or gzip; required)")
+	cmd.Flags().StringVar(&out, "out", "", "KenLM binary file to write (required)")
 	return cmd
 }

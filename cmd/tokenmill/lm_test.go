@@ -208,3 +208,30 @@ func TestLmScoreBinary(t *testing.T) {
 		t.Errorf("truncated model: %v", err)
 	}
 }
+
+// TestLmBuildBinary converts the 4-gram's ARPA with `lm build-binary` and
+// scores with the file it wrote: KenLM's totals for build_binary's own file,
+// to the bit.
+func TestLmBuildBinary(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "o4.bin")
+	if _, err := lmRun(t, "", "lm", "build-binary", "--model", filepath.Join(lmTestdata, "o4.arpa.gz"), "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	in := lmGunzip(t, "heldout.pieces.gz")
+	got, err := lmRun(t, in, "lm", "score", "--model", out, "--kenlm-total")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsv, _ := os.ReadFile(filepath.Join(lmTestdata, "expected.o4.bin.tsv"))
+	rows := strings.Split(strings.TrimSpace(string(tsv)), "\n")[1:]
+	for i, l := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+		g, _ := strconv.ParseFloat(strings.Split(l, "\t")[0], 32)
+		w, _ := strconv.ParseFloat(strings.Split(rows[i], "\t")[2], 32) // bos_eos.probing
+		if float32(g) != float32(w) {
+			t.Errorf("line %d: %q, KenLM %v", i+1, l, float32(w))
+		}
+	}
+	if _, err := lmRun(t, "", "lm", "build-binary", "--model", out); err == nil || exitCode(err) != 2 {
+		t.Errorf("no --out: %v", err)
+	}
+}

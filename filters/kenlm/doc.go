@@ -57,6 +57,9 @@
 // version, an unfinished build or mismatched test values are errors
 // wrapping [ErrBinaryFormat]; no table is read past the file's end. Probing
 // tables with rest costs (build_binary -r) are not supported.
+// [Model.WriteBinary] writes the probing layout from an ARPA model with the
+// entries, values and flags build_binary writes (checked against
+// build_binary's own file), so no KenLM install is needed to convert.
 //
 // # Training contract
 //
