@@ -3,6 +3,7 @@
 #
 #   bench/kenlm/run.sh [REPEAT]   # REPEAT: copies of the 300 held-out lines to score (default 200)
 #   LARGE=1 bench/kenlm/run.sh    # also a large model: 5-gram on ~4 M tokens of Go source text
+#   bench/kenlm/binary.sh          # KenLM binary files vs ARPA: load time, RSS, scoring (needs KenLM build_binary)
 #   NGRAM_KIT=DIR bench/kenlm/run.sh   # also CCNet document perplexity end to end (DIR holds spm8k.model,
 #                                      # docs.jsonl, docs.text.json: the n-gram kit of filters/kenlm/testdata/README.md)
 #                                      # (normalize + SentencePiece + score) on the kit's 52 documents

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,7 +25,7 @@ func newLmCmd() *cobra.Command {
 		Use:   "lm",
 		Short: "Score, train and bucket with KenLM-compatible n-gram language models",
 	}
-	cmd.AddCommand(newLmScoreCmd(), newLmDocppCmd(), newLmTrainCmd(), newLmCutoffsCmd())
+	cmd.AddCommand(newLmScoreCmd(), newLmDocppCmd(), newLmTrainCmd(), newLmCutoffsCmd(), newLmBuildBinaryCmd())
 	return cmd
 }
 
@@ -61,31 +60,22 @@ func lmReadCutoffs(path string) (kenlm.Cutoffs, error) {
 	return c, nil
 }
 
-func lmLoadARPA(path string) (*kenlm.Model, error) {
+// lmModelFlags adds --model and its older name --arpa, both setting
+// *path: an ARPA file (plain or gzip) or a KenLM binary file, told apart by
+// their first bytes.
+func lmModelFlags(cmd *cobra.Command, path *string, doc string) {
+	cmd.Flags().StringVar(path, "model", "", doc)
+	cmd.Flags().StringVar(path, "arpa", "", "the same as --model (its older name)")
+}
+
+// lmLoadModel loads the model named by --model (or --arpa): an ARPA file,
+// plain or gzipped, is parsed; a KenLM binary file (build_binary: probing,
+// trie, quantized) is memory-mapped and read in place.
+func lmLoadModel(path string) (*kenlm.Model, error) {
 	if path == "" {
-		return nil, usageError{errors.New("--arpa is required")}
+		return nil, usageError{errors.New("--model is required")}
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// A gzipped ARPA file (as KenLM built with zlib reads it) is
-	// recognised by its magic bytes, whatever its name.
-	br := bufio.NewReaderSize(f, 1<<20)
-	var r io.Reader = br
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		z, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		r = z
-	}
-	m, err := kenlm.ReadARPA(r)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
+	return kenlm.Load(path)
 }
 
 // lmInput holds the flags shared by score and docpp that say what a line
@@ -149,7 +139,7 @@ func formatPP(pp float64) string {
 func newLmScoreCmd() *cobra.Command {
 	var arpa string
 	var in lmInput
-	var noBosEos, perLine bool
+	var noBosEos, perLine, kenlmTotal bool
 	var threads int
 	cmd := &cobra.Command{
 		Use:   "score",
@@ -170,10 +160,11 @@ perplexity (normalise, encode, round) use docpp.`,
 			if err != nil {
 				return err
 			}
-			lm, err := lmLoadARPA(arpa)
+			lm, err := lmLoadModel(arpa)
 			if err != nil {
 				return err
 			}
+			defer lm.Close()
 			bosEos := !noBosEos
 			return lmMapLines(cmd.InOrStdin(), cmd.OutOrStdout(), threads, func(line string, n int) (string, error) {
 				text, err := in.decode(line, n)
@@ -185,6 +176,7 @@ perplexity (normalise, encode, round) use docpp.`,
 					sentences = strings.Split(text, "\n")
 				}
 				var lp float64
+				var lp32 float32
 				var tokens, length int
 				for _, sent := range sentences {
 					if norm != nil {
@@ -194,6 +186,10 @@ perplexity (normalise, encode, round) use docpp.`,
 						sent = strings.Join(enc.EncodeAsPieces(sent), " ")
 					}
 					l, t, _ := lm.ScoreLine(sent, bosEos, bosEos)
+					if kenlmTotal {
+						l32, _, _ := lm.ScoreLineFloat32(sent, bosEos, bosEos)
+						lp32 += l32
+					}
 					lp += l
 					tokens += t
 					length += t
@@ -205,11 +201,16 @@ perplexity (normalise, encode, round) use docpp.`,
 				if length > 0 {
 					pp = math.Pow(10, -lp/float64(length))
 				}
-				return fmt.Sprintf("%s\t%d\t%s\n", strconv.FormatFloat(lp, 'f', 6, 64), tokens, formatPP(pp)), nil
+				total := strconv.FormatFloat(lp, 'f', 6, 64)
+				if kenlmTotal {
+					total = strconv.FormatFloat(float64(lp32), 'g', -1, 32)
+				}
+				return fmt.Sprintf("%s\t%d\t%s\n", total, tokens, formatPP(pp)), nil
 			})
 		},
 	}
-	cmd.Flags().StringVar(&arpa, "arpa", "", "ARPA model (required)")
+	cmd.Flags().BoolVar(&kenlmTotal, "kenlm-total", false, "print the total as KenLM's query does: the per-word values added in float32, shortest form (drifts from the exact sum on long lines)")
+	lmModelFlags(cmd, &arpa, "n-gram model (required): ARPA, gzipped ARPA or KenLM binary")
 	cmd.Flags().BoolVar(&noBosEos, "no-bos-eos", false, "no <s> context and no </s> (KenLM query -n)")
 	cmd.Flags().BoolVar(&perLine, "per-line", false, "with --json: score each line of a document as a sentence and print the document's total")
 	cmd.Flags().IntVar(&threads, "threads", 0, "scoring goroutines (default GOMAXPROCS); output keeps input order")
@@ -241,10 +242,11 @@ CCNet's bucket: head < p30 <= middle < p60 <= tail.`,
 			if err != nil {
 				return err
 			}
-			lm, err := lmLoadARPA(arpa)
+			lm, err := lmLoadModel(arpa)
 			if err != nil {
 				return err
 			}
+			defer lm.Close()
 			var cut kenlm.Cutoffs
 			if cutoffs != "" {
 				if lang == "" {
@@ -276,7 +278,7 @@ CCNet's bucket: head < p30 <= middle < p60 <= tail.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&arpa, "arpa", "", "ARPA model (required)")
+	lmModelFlags(cmd, &arpa, "n-gram model (required): ARPA, gzipped ARPA or KenLM binary")
 	cmd.Flags().IntVar(&threads, "threads", 0, "scoring goroutines (default GOMAXPROCS); output keeps input order")
 	cmd.Flags().StringVar(&cutoffs, "cutoffs", "", "cutoff table (lm cutoffs): add a bucket column")
 	cmd.Flags().StringVar(&lang, "lang", "", "language of the documents, for --cutoffs")
@@ -358,7 +360,7 @@ func newLmCutoffsCmd() *cobra.Command {
 interpolation) of document perplexity per language and writes the table
 ("lang<TAB>p30<TAB>p60") to --out, or stdout; languages already in --out and
 not in the input are kept, so one run per language builds the table. Input on stdin is either
-"lang<TAB>perplexity" lines, or, with --arpa and --lang, documents that are
+"lang<TAB>perplexity" lines, or, with --model and --lang, documents that are
 scored as docpp scores them (same input flags). Buckets are then
 head < p30 <= middle < p60 <= tail.`,
 		Args: cobra.NoArgs,
@@ -368,16 +370,17 @@ head < p30 <= middle < p60 <= tail.`,
 			var each func(line string) error
 			if arpa != "" {
 				if lang == "" {
-					return usageError{errors.New("--arpa needs --lang: a model scores one language")}
+					return usageError{errors.New("--model needs --lang: a model scores one language")}
 				}
 				norm, enc, err := in.build(cmd)
 				if err != nil {
 					return err
 				}
-				lm, err := lmLoadARPA(arpa)
+				lm, err := lmLoadModel(arpa)
 				if err != nil {
 					return err
 				}
+				defer lm.Close()
 				ds := &kenlm.DocScorer{LM: lm, Normalize: norm, Encoder: enc}
 				each = func(line string) error {
 					n++
@@ -428,9 +431,47 @@ head < p30 <= middle < p60 <= tail.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&arpa, "arpa", "", "ARPA model: stdin holds documents to score (default: stdin holds lang<TAB>perplexity)")
-	cmd.Flags().StringVar(&lang, "lang", "", "language of the documents scored with --arpa")
+	lmModelFlags(cmd, &arpa, "n-gram model (ARPA, gzipped ARPA or KenLM binary): stdin holds documents to score (default: stdin holds lang<TAB>perplexity)")
+	cmd.Flags().StringVar(&lang, "lang", "", "language of the documents scored with --model")
 	cmd.Flags().StringVar(&outPath, "out", "", "cutoff table to write (default stdout)")
 	in.flags(cmd, true)
+	return cmd
+}
+
+func newLmBuildBinaryCmd() *cobra.Command {
+	var model, out string
+	cmd := &cobra.Command{
+		Use:   "build-binary",
+		Short: "Convert an ARPA model to a KenLM binary file (probing), which loads at once",
+		Long: `Build-binary reads --model (ARPA, plain or gzip) and writes --out in KenLM's binary
+format with probing hash tables, the layout of KenLM's build_binary default (and of
+CCNet's *.arpa.bin): lm score --model, the perplexity step and KenLM's own query map it
+instead of parsing text, so loading costs no time whatever the model's size. The file
+holds exactly the entries build_binary would write (same keys, values and flags);
+their slots may differ. For trie or quantized layouts use KenLM's build_binary.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return usageError{errors.New("--out is required")}
+			}
+			t0 := time.Now()
+			lm, err := lmLoadModel(model)
+			if err != nil {
+				return err
+			}
+			defer lm.Close()
+			if err := atomicfile.WriteFile(out, 0o644, lm.WriteBinary); err != nil {
+				return err
+			}
+			st, err := os.Stat(out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%.1f MB, counts %v) in %.2fs\n", out, float64(st.Size())/1e6, lm.Counts(), time.Since(t0).Seconds())
+			return nil
+		},
+	}
+	lmModelFlags(cmd, &model, "ARPA model to convert (plain or gzip; required)")
+	cmd.Flags().StringVar(&out, "out", "", "KenLM binary file to write (required)")
 	return cmd
 }

@@ -136,10 +136,102 @@ func TestLmUsageErrors(t *testing.T) {
 		{"lm", "score", "--arpa", "x", "--pieces", "--spm", "y"},
 		{"lm", "train", "--order", "3"},
 		{"lm", "cutoffs", "--arpa", "x"},
+		{"lm", "cutoffs", "--model", "x"},
+		{"lm", "docpp", "--pieces"},
 	} {
 		_, err := lmRun(t, "", args...)
 		if err == nil || exitCode(err) != 2 {
 			t.Errorf("%v: err %v (exit %d), want a usage error", args, err, exitCode(err))
 		}
+	}
+}
+
+// TestLmScoreBinary runs `lm score --model` on KenLM binary files of every
+// layout (made by KenLM's build_binary, see filters/kenlm/testdata) and
+// checks KenLM's own totals to the bit with --kenlm-total; --arpa is the
+// same flag under its older name.
+func TestLmScoreBinary(t *testing.T) {
+	in := lmGunzip(t, "heldout.pieces.gz")
+	tsv, err := os.ReadFile(filepath.Join(lmTestdata, "expected.o4.bin.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSpace(string(tsv)), "\n")
+	head := strings.Split(rows[0], "\t")
+	col := func(name string) int {
+		for i, h := range head {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %s", name)
+		return 0
+	}
+	dir := t.TempDir()
+	for i, format := range []string{"probing", "trie", "trie-a22", "trie-q8", "trie-q8a22", "trie-q5b3a22"} {
+		model := filepath.Join(dir, format) // no extension: the content tells
+		if err := os.WriteFile(model, []byte(lmGunzip(t, "o4."+format+".bin.gz")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, mode := range []struct {
+			args []string
+			col  string
+		}{{[]string{"--model", model}, "bos_eos."}, {[]string{"--arpa", model, "--no-bos-eos", "--threads", "2"}, "null."}} {
+			args := append([]string{"lm", "score", "--pieces", "--kenlm-total"}, mode.args...)
+			if i%2 == 1 {
+				args = append(args[:2:2], args[3:]...) // the default input is pieces
+			}
+			out, err := lmRun(t, in, args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			if len(lines) != 300 {
+				t.Fatalf("%s: %d output lines", format, len(lines))
+			}
+			c := col(mode.col + format)
+			for j, l := range lines {
+				got, _ := strconv.ParseFloat(strings.Split(l, "\t")[0], 32)
+				want, _ := strconv.ParseFloat(strings.Split(rows[j+1], "\t")[c], 32)
+				if float32(got) != float32(want) {
+					t.Errorf("%s %s line %d: %q, KenLM %v", format, mode.col, j+1, l, float32(want))
+				}
+			}
+		}
+	}
+	// A truncated binary file is a clear error naming the file.
+	bin := lmGunzip(t, "o4.trie-q8.bin.gz")
+	cut := filepath.Join(dir, "cut.bin")
+	os.WriteFile(cut, []byte(bin[:len(bin)/2]), 0o644)
+	_, err = lmRun(t, "▁the\n", "lm", "score", "--model", cut)
+	if err == nil || !strings.Contains(err.Error(), "truncated binary file") || !strings.Contains(err.Error(), cut) {
+		t.Errorf("truncated model: %v", err)
+	}
+}
+
+// TestLmBuildBinary converts the 4-gram's ARPA with `lm build-binary` and
+// scores with the file it wrote: KenLM's totals for build_binary's own file,
+// to the bit.
+func TestLmBuildBinary(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "o4.bin")
+	if _, err := lmRun(t, "", "lm", "build-binary", "--model", filepath.Join(lmTestdata, "o4.arpa.gz"), "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	in := lmGunzip(t, "heldout.pieces.gz")
+	got, err := lmRun(t, in, "lm", "score", "--model", out, "--kenlm-total")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsv, _ := os.ReadFile(filepath.Join(lmTestdata, "expected.o4.bin.tsv"))
+	rows := strings.Split(strings.TrimSpace(string(tsv)), "\n")[1:]
+	for i, l := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+		g, _ := strconv.ParseFloat(strings.Split(l, "\t")[0], 32)
+		w, _ := strconv.ParseFloat(strings.Split(rows[i], "\t")[2], 32) // bos_eos.probing
+		if float32(g) != float32(w) {
+			t.Errorf("line %d: %q, KenLM %v", i+1, l, float32(w))
+		}
+	}
+	if _, err := lmRun(t, "", "lm", "build-binary", "--model", out); err == nil || exitCode(err) != 2 {
+		t.Errorf("no --out: %v", err)
 	}
 }

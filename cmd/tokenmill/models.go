@@ -1,116 +1,107 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"strings"
+	"os"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	"github.com/tokenmill/tokenmill/pipeline/catalog"
+
+	"github.com/tokenmill/tokenmill/filters/models"
 )
 
 func newModelsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "models",
-		Short: "List, fetch and locate the public models recipes can name (ccnet:en, lid176, ...)",
-		Long: `The catalogue names the public models a real build needs: CCNet's per-language
-5-gram language models with their SentencePiece models (ccnet:<lang>), CCNet's
-perplexity cutoffs (ccnet-cutoffs), fastText's lid.176 and a LLaMA tokenizer.
-fetch downloads them into the cache ($TOKENMILL_CACHE, else the user cache
-folder), resuming interrupted downloads and verifying sizes and SHA-256; a
-file whose digest is not published is pinned on its first download.`,
+		Short: "List, download and locate the public models recipes use (CCNet, fastText, LLaMA's tokenizer)",
+		Long: `Models manages a cache of the public models a recipe can name instead of a
+path: CCNet's KenLM models and SentencePiece models (ccnet:LANG, ccnet-sp:LANG)
+for LLaMA's Wikipedia languages, CCNet's cutoff table (ccnet-cutoffs), fastText's
+language identifier (lid176) and LLaMA's tokenizer (llama-tokenizer). The cache is
+$TOKENMILL_CACHE, else the user cache folder's tokenmill. Downloads resume after an
+interruption and are verified (sha256; a model without a known digest is pinned on
+its first download).`,
 	}
-	cacheDir := func() (*catalog.Cache, error) {
-		d, err := catalog.DefaultDir()
-		if err != nil {
-			return nil, err
-		}
-		return &catalog.Cache{Dir: d}, nil
-	}
-	list := &cobra.Command{
+	cmd.AddCommand(&cobra.Command{
 		Use:   "list",
-		Short: "Print every model: name, whether it is cached, files and licence",
+		Short: "Print the catalogue: name, whether it is cached, size, URL",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := cacheDir()
+			c, err := models.NewCache()
 			if err != nil {
 				return err
 			}
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tCACHED\tFILES\tLICENSE")
-			for _, e := range catalog.Entries() {
-				ok, err := c.Cached(e)
-				if err != nil {
-					return err
-				}
-				var files []string
-				for _, f := range e.Files {
-					files = append(files, f.Name)
-				}
-				fmt.Fprintf(tw, "%s\t%v\t%s\t%s\n", e.Name, ok, strings.Join(files, " "), e.License)
+			pins, err := c.Pins()
+			if err != nil {
+				return err
 			}
-			return tw.Flush()
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 8, 2, ' ', 0)
+			fmt.Fprintln(w, "NAME\tCACHED\tSIZE\tURL")
+			for _, m := range models.Catalogue() {
+				cached := "-"
+				if _, err := os.Stat(c.Path(m)); err == nil {
+					cached = "yes"
+				}
+				size := "?"
+				if m.Size > 0 {
+					size = fmt.Sprintf("%.1f MB", float64(m.Size)/1e6)
+				} else if p, ok := pins[m.Name]; ok {
+					size = fmt.Sprintf("%.1f MB", float64(p.Size)/1e6)
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", m.Name, cached, size, m.URL)
+			}
+			return w.Flush()
 		},
-	}
-	fetch := &cobra.Command{
+	}, &cobra.Command{
 		Use:   "fetch NAME...",
-		Short: "Download models into the cache (resumable, verified)",
+		Short: "Download models into the cache (resumed, verified) and print their paths",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := cacheDir()
+			c, err := models.NewCache()
 			if err != nil {
 				return err
 			}
-			for _, n := range args {
-				if _, ok := catalog.Lookup(n); !ok {
-					return usageError{fmt.Errorf("no model named %q (tokenmill models list)", n)}
-				}
-			}
-			w := cmd.ErrOrStderr()
-			var lastPct int64 = -1
-			c.Progress = func(file string, done, total int64) {
-				if total <= 0 {
-					return
-				}
-				if pct := done * 100 / total; pct != lastPct && (pct%5 == 0 || done == total) {
-					lastPct = pct
-					fmt.Fprintf(w, "%s: %d%% of %.1f MB\n", file, pct, float64(total)/1e6)
-				}
-			}
-			for _, n := range args {
-				res, err := c.Resolve(cmd.Context(), n)
+			c.Progress = cmd.ErrOrStderr()
+			var ms []models.Model
+			for _, name := range args {
+				m, err := models.Lookup(name)
 				if err != nil {
-					return err
+					return usageError{err}
 				}
-				for _, f := range res.Files {
-					fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\t%d bytes\tsha256 %s\n", n, f.Name, f.Size, f.SHA256)
-				}
+				ms = append(ms, m)
 			}
-			return nil
+			var errs []error
+			for _, m := range ms {
+				path, digest, err := c.Fetch(cmd.Context(), m)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\tsha256:%s\n", m.Name, path, digest)
+			}
+			return errors.Join(errs...)
 		},
-	}
-	path := &cobra.Command{
+	}, &cobra.Command{
 		Use:   "path NAME",
-		Short: "Print where a cached model is (its file, or its folder when it has several)",
+		Short: "Print the cached file of a model (an error says how to fetch it when it is not there)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := cacheDir()
+			m, err := models.Lookup(args[0])
+			if err != nil {
+				return usageError{err}
+			}
+			c, err := models.NewCache()
 			if err != nil {
 				return err
 			}
-			e, ok := catalog.Lookup(args[0])
-			if !ok {
-				return usageError{fmt.Errorf("no model named %q (tokenmill models list)", args[0])}
-			}
-			if ok, err := c.Cached(e); err != nil {
+			p, err := c.Resolve(m)
+			if err != nil {
 				return err
-			} else if !ok {
-				fmt.Fprintf(cmd.ErrOrStderr(), "%s is not in the cache yet: tokenmill models fetch %s\n", e.Name, e.Name)
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), e.Path(c.Dir))
+			fmt.Fprintln(cmd.OutOrStdout(), p)
 			return nil
 		},
-	}
-	cmd.AddCommand(list, fetch, path)
+	})
 	return cmd
 }

@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/tokenmill/tokenmill/pipeline/catalog"
 	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/tokenmill/tokenmill/filters/models"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/pipeline/storage"
 	"github.com/tokenmill/tokenmill/recipes"
@@ -95,8 +95,11 @@ func checkRecipeFiles(ctx context.Context, r *pipeline.Recipe, reg *pipeline.Reg
 	}
 	var problems []string
 	check := func(line int, what, ref string) {
-		if catalog.IsName(ref) {
-			return // a catalogue model, fetched by the build
+		if models.IsName(ref) { // a catalogue name: its file in the cache
+			if err := checkCatalogueModel(ref); err != nil {
+				problems = append(problems, fmt.Sprintf("%s:%d: %s: %v", r.Path, line, what, err))
+			}
+			return
 		}
 		if !strings.Contains(ref, "://") && !filepath.IsAbs(ref) {
 			ref = filepath.Join(dir, ref)
@@ -121,4 +124,19 @@ func checkRecipeFiles(ctx context.Context, r *pipeline.Recipe, reg *pipeline.Reg
 		return &pipeline.RecipeError{Problems: problems}
 	}
 	return nil
+}
+
+// checkCatalogueModel makes sure a model the recipe names from the
+// catalogue (ccnet:en, lid176) has been fetched into the cache.
+func checkCatalogueModel(name string) error {
+	m, err := models.Lookup(name)
+	if err != nil {
+		return err
+	}
+	c, err := models.NewCache()
+	if err != nil {
+		return err
+	}
+	_, err = c.Resolve(m)
+	return err
 }

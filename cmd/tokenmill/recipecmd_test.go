@@ -40,7 +40,8 @@ sources:
 		t.Fatalf("got %v", err)
 	}
 	// A step's model file that is not there is named with its step and line;
-	// a catalogue name is not a file (the build fetches it).
+	// a catalogue model not fetched yet says how to fetch it.
+	t.Setenv("TOKENMILL_CACHE", t.TempDir())
 	os.WriteFile(path, []byte(`sources:
   - name: cc
     format: commoncrawl
@@ -50,7 +51,9 @@ sources:
       - fasttext_langid: {model: lid176}
 `), 0o644)
 	_, err = runCLI(t, "", true, "recipe", "check", path)
-	if err == nil || !strings.Contains(err.Error(), "r.yaml:6: sources.cc.wikiref.model") || strings.Contains(err.Error(), "lid176") {
+	if err == nil || !strings.Contains(err.Error(), "r.yaml:6: sources.cc.wikiref.model") ||
+		!strings.Contains(err.Error(), "r.yaml:7: sources.cc.fasttext_langid.model: models: lid176 is not in the cache") ||
+		!strings.Contains(err.Error(), "tokenmill models fetch lid176") {
 		t.Fatalf("got %v", err)
 	}
 	if out, err := runCLI(t, "", true, "recipe", "check"); err != nil || !strings.Contains(out, "ok") {

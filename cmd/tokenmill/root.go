@@ -35,7 +35,7 @@ func newRootCmd() *cobra.Command {
 	// One line per subcommand; each lives in its own file.
 	root.AddCommand(
 		// subcommands, one per line
-		newBuildCmd(),
+		withDemoModelGuard(newBuildCmd()),
 		newInspectCmd(),
 		newRecipeCmd(),
 		newLmCmd(),

@@ -280,7 +280,12 @@ func formatFloat32(f float32) string {
 // id order and higher orders sorted by word ids, so that the same model
 // always gives the same bytes. Values are float32 in shortest round-trip
 // form, so reading the file back gives the same model.
+//
+// A model read from a KenLM binary file cannot be written back as ARPA.
 func (m *Model) WriteARPA(w io.Writer) error {
+	if m.bin != nil {
+		return errors.New("kenlm: WriteARPA of a model read from a KenLM binary file is not supported (keep the ARPA)")
+	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	counts := m.Counts()
 	fmt.Fprintf(bw, "\\data\\\n")

@@ -69,3 +69,63 @@ func BenchmarkTrain(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkScoreFormats scores the 300 held-out lines with the same 4-gram
+// (testdata/o4.*) read from its ARPA and from KenLM binary files of each
+// layout: the cost per token of querying the mapped file in place.
+func BenchmarkScoreFormats(b *testing.B) {
+	lines := readLines(b, "heldout.pieces.gz")
+	tokens := 0
+	for _, l := range lines {
+		tokens += len(strings.Fields(l)) + 1
+	}
+	arpa, err := ReadARPA(openTestdata(b, "o4.arpa.gz"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	models := []struct {
+		name string
+		m    *Model
+	}{{"arpa", arpa}}
+	for _, f := range []string{"probing", "trie", "trie-q8a22"} {
+		models = append(models, struct {
+			name string
+			m    *Model
+		}{f, loadBin(b, f)})
+	}
+	for _, c := range models {
+		b.Run(c.name, func(b *testing.B) {
+			var sink float64
+			for i := 0; i < b.N; i++ {
+				for _, l := range lines {
+					s, _, _ := c.m.ScoreLine(l, true, true)
+					sink += s
+				}
+			}
+			b.ReportMetric(float64(tokens)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+			_ = sink
+		})
+	}
+}
+
+// BenchmarkLoadFormats opens the same 4-gram from its ARPA (parsed) and
+// from a KenLM binary file (mapped): the binary's cost does not grow with
+// the model.
+func BenchmarkLoadFormats(b *testing.B) {
+	arpa := gunzipTestdata(b, "o4.arpa.gz")
+	for _, c := range []struct{ name, path string }{
+		{"arpa", arpa},
+		{"probing", gunzipTestdata(b, "o4.probing.bin.gz")},
+		{"trie", gunzipTestdata(b, "o4.trie.bin.gz")},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				m, err := Load(c.path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				m.Close()
+			}
+		})
+	}
+}

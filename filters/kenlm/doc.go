@@ -38,8 +38,28 @@
 // reachable; blanks are neither counted nor written back. An n-gram whose
 // context is not itself an n-gram is an error, as in KenLM. Tables grow as
 // entries arrive, so a corrupt header cannot make the reader allocate for
-// n-grams the file does not hold. KenLM's binary formats are not read:
-// convert with KenLM or use the ARPA file.
+// n-grams the file does not hold.
+//
+// # KenLM binary files
+//
+// [Load] tells the format from the file's first bytes (KenLM's binary
+// magic, gzip's, else ARPA text) and reads build_binary's output in all its
+// layouts: probing hash tables (the default, and CCNet's *.arpa.bin), trie,
+// and trie with quantized probabilities and backoffs (-q, -b) and with
+// array-compressed pointers (-a). The file is memory-mapped and queried in
+// place, following kpu/kenlm's lm/search_hashed, lm/trie, lm/quantize and
+// lm/bhiksha bit for bit: nothing is copied or parsed beyond the header and
+// a count of the vocabulary strings, so loading takes the same time
+// whatever the model's size and the pages are the page cache's, shared by
+// every process that maps the file. Scores are KenLM's to the bit (per-word
+// float32 values, quantized ones included), and words are matched by their
+// 64-bit MurmurHash64A as in KenLM. A truncated file, another format
+// version, an unfinished build or mismatched test values are errors
+// wrapping [ErrBinaryFormat]; no table is read past the file's end. Probing
+// tables with rest costs (build_binary -r) are not supported.
+// [Model.WriteBinary] writes the probing layout from an ARPA model with the
+// entries, values and flags build_binary writes (checked against
+// build_binary's own file), so no KenLM install is needed to convert.
 //
 // # Training contract
 //

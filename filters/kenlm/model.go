@@ -241,17 +241,32 @@ type Model struct {
 	bos    uint32
 	eos    uint32
 	unk    uint32
+	// bin, when set, is a KenLM binary file read in place; the fields
+	// above but order, bos, eos and unk are then unused.
+	bin *binModel
 }
 
 // Order returns the model's n-gram order.
 func (m *Model) Order() int { return m.order }
 
 // VocabSize returns the number of words, <s>, </s> and <unk> included.
-func (m *Model) VocabSize() int { return len(m.words) }
+func (m *Model) VocabSize() int {
+	if m.bin != nil {
+		return int(m.bin.bound)
+	}
+	return len(m.words)
+}
 
 // Counts returns the number of n-grams of each order, unigrams first (the
 // blank entries added for missing suffixes are not counted).
 func (m *Model) Counts() []int {
+	if m.bin != nil {
+		c := make([]int, len(m.bin.counts))
+		for i, n := range m.bin.counts {
+			c[i] = int(n)
+		}
+		return c
+	}
 	c := []int{len(m.words)}
 	for i := range m.tables {
 		c = append(c, m.tables[i].n-m.tables[i].blanks)
@@ -262,6 +277,10 @@ func (m *Model) Counts() []int {
 // Index returns the id of word and whether it is in the vocabulary; an
 // unknown word gets the id of <unk>.
 func (m *Model) Index(word string) (uint32, bool) {
+	if m.bin != nil {
+		id := m.bin.index(word)
+		return id, id != m.unk || word == UNK
+	}
 	id := m.index.lookup(m.words, word)
 	if id == emptyWord {
 		return m.unk, false
@@ -269,12 +288,40 @@ func (m *Model) Index(word string) (uint32, bool) {
 	return id, true
 }
 
-// Word returns the spelling of id.
-func (m *Model) Word(id uint32) string { return m.words[id] }
+// lookup returns the id of word, or that of <unk> when it is unknown.
+func (m *Model) lookup(word string) uint32 {
+	if m.bin != nil {
+		return m.bin.index(word)
+	}
+	id := m.index.lookup(m.words, word)
+	if id == emptyWord {
+		return m.unk
+	}
+	return id
+}
+
+// Word returns the spelling of id. A KenLM binary file built without its
+// vocabulary strings has none: Word returns "".
+func (m *Model) Word(id uint32) string {
+	if m.bin != nil {
+		strs, _ := m.bin.vocabStrings()
+		if int(id) < len(strs) {
+			return strs[id]
+		}
+		return ""
+	}
+	return m.words[id]
+}
 
 // MemoryBytes estimates the memory held by the query structure: the hash
 // tables, the unigram arrays and the vocabulary (strings and index).
+//
+// For a KenLM binary file it is the size of the file, which is mapped, not
+// held: the pages are the operating system's to share and evict.
 func (m *Model) MemoryBytes() int64 {
+	if m.bin != nil {
+		return int64(len(m.bin.data))
+	}
 	var b int64
 	for i := range m.tables {
 		b += m.tables[i].bytes()

@@ -20,7 +20,11 @@ func (m *Model) BeginSentence() State {
 	if m.order > 1 {
 		s.n = 1
 		s.words[0] = m.bos
-		s.backoff[0] = m.uniBackoff[m.bos]
+		if m.bin != nil {
+			s.backoff[0] = m.bin.unigramBackoff(m.bos)
+		} else {
+			s.backoff[0] = m.uniBackoff[m.bos]
+		}
 	}
 	return s
 }
@@ -31,6 +35,9 @@ func (m *Model) BeginSentence() State {
 // the backoffs of the longer context suffixes, added in float32 in the same
 // order as KenLM.
 func (m *Model) ScoreWord(in *State, w uint32, out *State) float32 {
+	if m.bin != nil {
+		return m.bin.scoreWord(in, w, out)
+	}
 	p := m.uniProb[w]
 	matched := 1
 	if m.order > 1 {
@@ -86,10 +93,7 @@ func (m *Model) Score(pieces []string, bos, eos bool) (log10 float64, oov int) {
 	}
 	cur := 0
 	for _, p := range pieces {
-		id := m.index.lookup(m.words, p)
-		if id == emptyWord {
-			id = m.unk
-		}
+		id := m.lookup(p)
 		if id == m.unk { // a literal <unk> counts too, as in KenLM's query
 			oov++
 		}
@@ -106,6 +110,20 @@ func (m *Model) Score(pieces []string, bos, eos bool) (log10 float64, oov int) {
 // splits them (on space, \t, \n, \v, \f and \r); it does not allocate. It
 // also returns the number of pieces.
 func (m *Model) ScoreLine(line string, bos, eos bool) (log10 float64, tokens, oov int) {
+	log10, _, tokens, oov = m.scoreLine(line, bos, eos)
+	return log10, tokens, oov
+}
+
+// ScoreLineFloat32 is ScoreLine with the total KenLM's query prints: the
+// same per-word values added up in float32, in the same order, so it is
+// KenLM's "Total:" to the bit (and drifts from the exact sum on long lines,
+// by about 1e-6 of the total).
+func (m *Model) ScoreLineFloat32(line string, bos, eos bool) (total float32, tokens, oov int) {
+	_, total, tokens, oov = m.scoreLine(line, bos, eos)
+	return total, tokens, oov
+}
+
+func (m *Model) scoreLine(line string, bos, eos bool) (log10 float64, total float32, tokens, oov int) {
 	var st [2]State
 	if bos {
 		st[0] = m.BeginSentence()
@@ -123,20 +141,21 @@ func (m *Model) ScoreLine(line string, bos, eos bool) (log10 float64, tokens, oo
 		if j == i {
 			break
 		}
-		id := m.index.lookup(m.words, line[i:j])
-		if id == emptyWord {
-			id = m.unk
-		}
+		id := m.lookup(line[i:j])
 		if id == m.unk {
 			oov++
 		}
 		tokens++
-		log10 += float64(m.ScoreWord(&st[cur], id, &st[1-cur]))
+		p := m.ScoreWord(&st[cur], id, &st[1-cur])
+		log10 += float64(p)
+		total += p
 		cur = 1 - cur
 		i = j
 	}
 	if eos {
-		log10 += float64(m.ScoreWord(&st[cur], m.eos, &st[1-cur]))
+		p := m.ScoreWord(&st[cur], m.eos, &st[1-cur])
+		log10 += float64(p)
+		total += p
 	}
-	return log10, tokens, oov
+	return log10, total, tokens, oov
 }

@@ -5,8 +5,12 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
 
 	"github.com/tokenmill/tokenmill/filters/kenlm"
+	"github.com/tokenmill/tokenmill/filters/models"
 	"github.com/tokenmill/tokenmill/pipeline"
 	"github.com/tokenmill/tokenmill/stages/normalize"
 	"github.com/tokenmill/tokenmill/tokenize"
@@ -20,9 +24,11 @@ var PerplexitySpec = pipeline.Spec{
 		"and drops the buckets listed in drop. Documents in other languages than lang pass unscored.",
 	Fields: []pipeline.Field{
 		{Name: "lang", Type: pipeline.TypeString, Doc: "language the model is for (ISO 639-1); \"\" scores every document"},
-		{Name: "arpa", Type: pipeline.TypeString, Doc: "n-gram model, ARPA (optionally .gz)"},
-		{Name: "spm", Type: pipeline.TypeString, Doc: "SentencePiece model giving the LM's pieces"},
-		{Name: "cutoffs", Type: pipeline.TypeString, Doc: "cutoff table (tokenmill lm cutoffs): lang, p30, p60"},
+		{Name: "model", Type: pipeline.TypeString, Default: "", File: true,
+			Doc: "n-gram model: ARPA, gzipped ARPA or KenLM binary (build_binary, as CCNet's {lang}.arpa.bin), told apart by content; an absolute path is memory-mapped; ccnet:LANG names CCNet's model in the cache (tokenmill models fetch)"},
+		{Name: "arpa", Type: pipeline.TypeString, Default: "", File: true, Doc: "the same as model (its older name)"},
+		{Name: "spm", Type: pipeline.TypeString, File: true, Doc: "SentencePiece model giving the LM's pieces (ccnet-sp:LANG: CCNet's, from the cache)"},
+		{Name: "cutoffs", Type: pipeline.TypeString, File: true, Doc: "cutoff table (tokenmill lm cutoffs): lang, p30, p60; or CCNet's cutoff.csv (ccnet-cutoffs, from the cache)"},
 		{Name: "drop", Type: pipeline.TypeStrings, Default: []string{"tail"}, Doc: "buckets to drop"},
 		{Name: "per_line", Type: pipeline.TypeBool, Default: false,
 			Doc: "score each line as a sentence instead of the whole document (CCNet's normalizer deletes newlines, so its default is the whole document)"},
@@ -33,19 +39,28 @@ var PerplexitySpec = pipeline.Spec{
 func Register(r *pipeline.Registry) {
 	r.RegisterStep(PerplexitySpec, func(c pipeline.Config, env *pipeline.Env) (pipeline.Step, error) {
 		read := func(field string) ([]byte, error) {
-			b, err := env.ReadFile(c.String(field))
+			ref, err := resolveRef(c.String(field))
+			if err != nil {
+				return nil, fmt.Errorf("perplexity.%s: %w", field, err)
+			}
+			b, err := env.ReadFile(ref)
 			if err != nil {
 				return nil, fmt.Errorf("perplexity.%s: %w", field, err)
 			}
 			return maybeGunzip(b)
 		}
-		arpa, err := read("arpa")
-		if err != nil {
-			return nil, err
+		field, ref := "model", c.String("model")
+		switch arpa := c.String("arpa"); {
+		case ref != "" && arpa != "":
+			return nil, fmt.Errorf("perplexity: model and arpa name the same thing: give one")
+		case ref == "" && arpa == "":
+			return nil, fmt.Errorf("perplexity: model is required")
+		case ref == "":
+			field, ref = "arpa", arpa
 		}
-		lm, err := kenlm.ReadARPA(bytes.NewReader(arpa))
+		lm, err := loadModel(env, ref)
 		if err != nil {
-			return nil, fmt.Errorf("perplexity.arpa %s: %w", c.String("arpa"), err)
+			return nil, fmt.Errorf("perplexity.%s %s: %w", field, ref, err)
 		}
 		spm, err := read("spm")
 		if err != nil {
@@ -65,6 +80,58 @@ func Register(r *pipeline.Registry) {
 		}
 		return NewPerplexity(c.String("lang"), lm, enc, cut, c.Strings("drop"), c.Bool("per_line"))
 	})
+}
+
+// loadModel opens the n-gram model ref names. An absolute local path or a
+// file:// URL is loaded with kenlm.Load, which memory-maps a KenLM binary
+// file (a CCNet model is gigabytes: mapping shares the page cache between
+// processes and costs no load time). Other references (relative to the
+// recipe, embed://, s3://, ...) are read whole through env.ReadFile, whose
+// resolution of relative paths the step does not know.
+func loadModel(env *pipeline.Env, ref string) (*kenlm.Model, error) {
+	ref, err := resolveRef(ref)
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := localPath(ref); ok {
+		return kenlm.Load(p)
+	}
+	b, err := env.ReadFile(ref)
+	if err != nil {
+		return nil, err
+	}
+	return kenlm.Parse(b)
+}
+
+// resolveRef turns a name of the model catalogue ("ccnet:en",
+// "ccnet-sp:en", "ccnet-cutoffs") into its file in the cache
+// ($TOKENMILL_CACHE); an uncached model is an error that says how to fetch
+// it. Other references are returned as they are.
+func resolveRef(ref string) (string, error) {
+	if !models.IsName(ref) {
+		return ref, nil
+	}
+	m, err := models.Lookup(ref)
+	if err != nil {
+		return "", err
+	}
+	c, err := models.NewCache()
+	if err != nil {
+		return "", err
+	}
+	return c.Resolve(m)
+}
+
+// localPath returns the file a reference names when it is an absolute local
+// path or a file:// URL.
+func localPath(ref string) (string, bool) {
+	if u, err := url.Parse(ref); err == nil && u.Scheme == "file" && u.Host == "" && u.Path != "" {
+		return filepath.FromSlash(u.Path), true
+	}
+	if !strings.Contains(ref, "://") && filepath.IsAbs(ref) {
+		return ref, true
+	}
+	return "", false
 }
 
 // maybeGunzip inflates a gzip file and returns anything else as it is, so

@@ -2,6 +2,7 @@ package kenlmstep
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,9 @@ import (
 // env reads the sample's models, as the embedded recipe does.
 func env() *pipeline.Env {
 	return &pipeline.Env{ReadFile: func(ref string) ([]byte, error) {
+		if filepath.IsAbs(ref) {
+			return os.ReadFile(ref)
+		}
 		return os.ReadFile(filepath.Join("../../../recipes/sample", strings.TrimPrefix(ref, "embed://sample/")))
 	}}
 }
@@ -131,4 +135,139 @@ func BenchmarkPerplexity(b *testing.B) {
 			slow.Score(text)
 		}
 	})
+}
+
+// TestPerplexityModelFormats: model takes a KenLM binary file as well as an
+// ARPA, told apart by content (an absolute path is mapped, anything else
+// read through env.ReadFile); arpa is its older name; both or neither is an
+// error. The unquantized binary gives the ARPA's perplexities exactly.
+func TestPerplexityModelFormats(t *testing.T) {
+	reg := pipeline.NewRegistry()
+	Register(reg)
+	tmp := t.TempDir()
+	z, err := os.Open("../testdata/o4.trie.bin.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	bin, err := maybeGunzip(mustRead(t, z))
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs := filepath.Join(tmp, "o4.model") // no extension: the content tells
+	if err := os.WriteFile(abs, bin, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := &pipeline.Env{ReadFile: func(ref string) ([]byte, error) {
+		switch {
+		case strings.HasPrefix(ref, "embed://sample/"):
+			return os.ReadFile(filepath.Join("../../../recipes/sample", strings.TrimPrefix(ref, "embed://sample/")))
+		case ref == "rel/o4.bin":
+			return bin, nil
+		}
+		return os.ReadFile(filepath.Join("../testdata", ref))
+	}}
+	mk := func(values map[string]any) (pipeline.Step, error) {
+		spec, _ := reg.StepSpec("perplexity")
+		v := map[string]any{"lang": "en", "spm": "embed://sample/tokenizer.model", "cutoffs": "embed://sample/cutoffs.tsv"}
+		for k, x := range values {
+			v[k] = x
+		}
+		c, err := pipeline.NewConfig(spec, v)
+		if err != nil {
+			return nil, err
+		}
+		return reg.NewStep("perplexity", c, e)
+	}
+	texts := []string{prose, "the function matches with the zeta function.", "", strings.Repeat("a test of the model ", 50)}
+	var want []float32
+	for i, values := range []map[string]any{
+		{"arpa": "o4.arpa.gz"},
+		{"model": "o4.arpa.gz"},
+		{"model": abs},
+		{"model": "file://" + filepath.ToSlash(abs)},
+		{"model": "rel/o4.bin"},
+	} {
+		s, err := mk(values)
+		if err != nil {
+			t.Fatalf("%v: %v", values, err)
+		}
+		p := s.(*Perplexity)
+		if bin := p.scorer.LM.Format() != "ARPA"; bin != (i >= 2) {
+			t.Errorf("%v: read as %s", values, p.scorer.LM.Format())
+		}
+		for j, text := range texts {
+			d := pipeline.Doc{Lang: "en", Text: text}
+			if _, err := s.Process(&d); err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				want = append(want, d.Perplexity)
+			} else if d.Perplexity != want[j] {
+				t.Errorf("%v: text %d: pp %v, ARPA %v", values, j, d.Perplexity, want[j])
+			}
+		}
+	}
+	for _, c := range []struct {
+		values map[string]any
+		want   string
+	}{
+		{map[string]any{}, "model is required"},
+		{map[string]any{"model": abs, "arpa": "o4.arpa.gz"}, "give one"},
+		{map[string]any{"model": filepath.Join(tmp, "missing")}, "no such file"},
+	} {
+		if _, err := mk(c.values); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.values, err, c.want)
+		}
+	}
+	// recipe check finds the model fields.
+	spec, _ := reg.StepSpec("perplexity")
+	c, _ := pipeline.NewConfig(spec, map[string]any{"lang": "en", "model": abs, "spm": "s", "cutoffs": "c"})
+	if got := c.Files(spec); got["model"] != abs || got["spm"] != "s" || got["cutoffs"] != "c" || len(got) != 3 {
+		t.Errorf("Files() = %v", got)
+	}
+}
+
+func mustRead(t *testing.T, r io.Reader) []byte {
+	t.Helper()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestPerplexityCatalogueNames: model: ccnet:en (and the other catalogue
+// names) resolve to the cache ($TOKENMILL_CACHE); a model not fetched yet
+// is an error that gives the command that fetches it.
+func TestPerplexityCatalogueNames(t *testing.T) {
+	reg := pipeline.NewRegistry()
+	Register(reg)
+	cache := t.TempDir()
+	t.Setenv("TOKENMILL_CACHE", cache)
+	spec, _ := reg.StepSpec("perplexity")
+	c, err := pipeline.NewConfig(spec, map[string]any{"lang": "en", "model": "ccnet:en", "spm": "embed://sample/tokenizer.model", "cutoffs": "ccnet-cutoffs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.NewStep("perplexity", c, env()); err == nil || !strings.Contains(err.Error(), "tokenmill models fetch ccnet:en") {
+		t.Fatalf("uncached: %v", err)
+	}
+	z, _ := os.Open("../testdata/o4.trie.bin.gz")
+	defer z.Close()
+	bin, _ := maybeGunzip(mustRead(t, z))
+	os.MkdirAll(filepath.Join(cache, "models"), 0o755)
+	os.WriteFile(filepath.Join(cache, "models", "ccnet-en.arpa.bin"), bin, 0o644)
+	if _, err := reg.NewStep("perplexity", c, env()); err == nil || !strings.Contains(err.Error(), "tokenmill models fetch ccnet-cutoffs") {
+		t.Fatalf("cutoffs uncached: %v", err)
+	}
+	os.WriteFile(filepath.Join(cache, "models", "ccnet-cutoff.csv"), []byte(",en,de\n30,100,200\n60,300,400\n"), 0o644)
+	s, err := reg.NewStep("perplexity", c, env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s.(*Perplexity)
+	if p.scorer.LM.Format() != "KenLM binary, trie" || p.cutoffs["en"].P30 != 100 || p.cutoffs["en"].P60 != 300 {
+		t.Errorf("model %s cutoffs %v", p.scorer.LM.Format(), p.cutoffs)
+	}
 }
