@@ -535,7 +535,7 @@ func TestSameInputTwice(t *testing.T) {
 	os.MkdirAll(filepath.Dir(a), 0o755)
 	os.WriteFile(a, data, 0o644)
 	os.WriteFile(b, data, 0o644)
-	_, err := runCLI(t, "", true, "build", "--only", "commoncrawl", "--input", "commoncrawl="+filepath.Join(dir, "in"), "--out", filepath.Join(dir, "out"), "--progress", "none")
+	_, err := runCLI(t, "", true, "build", "--only", "commoncrawl", "--input", "commoncrawl="+filepath.Join(dir, "in"), "--out", filepath.Join(dir, "out"), "--progress", "none", "--allow-demo-models")
 	// Whichever input is observed second meets the first's IDs.
 	if err == nil || !strings.Contains(err.Error(), "has the ID of shard") ||
 		!(strings.Contains(err.Error(), "observing "+b) && strings.Contains(err.Error(), "shard 0 is "+a) ||
