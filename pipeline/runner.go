@@ -48,8 +48,10 @@ type batch struct {
 	tc    *taskCounter // the task's counts; nil in pre-passes
 	docs  []*Doc
 	drops map[string]int64
-	err   error
-	done  chan struct{}
+	// dropEx holds the first dropped documents of each reason (excerpts).
+	dropEx map[string][]DropExample
+	err    error
+	done   chan struct{}
 }
 
 // startWorkers runs n goroutines that apply the chain to batches until jobs
@@ -92,6 +94,12 @@ func (p *pass) apply(b *batch) {
 					b.drops = map[string]int64{}
 				}
 				b.drops[reason]++
+				if b.tc != nil && len(b.dropEx[reason]) < maxDropExamples {
+					if b.dropEx == nil {
+						b.dropEx = map[string][]DropExample{}
+					}
+					b.dropEx[reason] = append(b.dropEx[reason], DropExample{ID: d.ID, Text: Excerpt(d.Text, dropExampleChars)})
+				}
 				b.docs[i] = nil
 				break
 			}
@@ -270,7 +278,7 @@ func (p *pass) consume(ctx context.Context, in Input, r Reader, tc *taskCounter,
 			continue
 		}
 		if tc != nil {
-			tc.addDrops(b.drops)
+			tc.addDrops(b.drops, b.dropEx)
 		}
 		for _, d := range b.docs {
 			if d == nil {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // StepStats counts what one step of one source did.
@@ -50,11 +51,15 @@ type SourceStats struct {
 	SkipExamples []string         `json:"skip_examples,omitempty"`
 	Steps        []*StepStats     `json:"steps"`
 	// Drops counts dropped documents by reason ("step:rule").
-	Drops    map[string]int64 `json:"drops"`
-	DocsOut  int64            `json:"docs_out"`
-	BytesOut int64            `json:"bytes_out"`
-	Tokens   int64            `json:"tokens"`
-	Seconds  float64          `json:"seconds"`
+	Drops map[string]int64 `json:"drops"`
+	// DropExamples holds, per reason, the first few documents dropped for
+	// it (in input order; the text cut to 200 characters), so that a filter
+	// can be judged on real data.
+	DropExamples map[string][]DropExample `json:"drop_examples,omitempty"`
+	DocsOut      int64                    `json:"docs_out"`
+	BytesOut     int64                    `json:"bytes_out"`
+	Tokens       int64                    `json:"tokens"`
+	Seconds      float64                  `json:"seconds"`
 }
 
 // maxSkipExamples bounds the errors kept in full per task and per source.
@@ -86,11 +91,41 @@ type TaskStats struct {
 	Skipped      map[string]int64 `json:"skipped,omitempty"`
 	SkipExamples []string         `json:"skip_examples,omitempty"`
 	// Steps holds, per step of the chain in order, docs and bytes in and out.
-	Steps    []StepCounts     `json:"steps"`
-	Drops    map[string]int64 `json:"drops,omitempty"`
-	DocsOut  int64            `json:"docs_out"`
-	BytesOut int64            `json:"bytes_out"`
-	Tokens   int64            `json:"tokens"`
+	Steps        []StepCounts             `json:"steps"`
+	Drops        map[string]int64         `json:"drops,omitempty"`
+	DropExamples map[string][]DropExample `json:"drop_examples,omitempty"`
+	DocsOut      int64                    `json:"docs_out"`
+	BytesOut     int64                    `json:"bytes_out"`
+	Tokens       int64                    `json:"tokens"`
+}
+
+// DropExample is a dropped document: its ID and the start of its text as
+// the step that dropped it saw it.
+type DropExample struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// maxDropExamples bounds the examples kept per drop reason, per task and
+// per source; dropExampleChars the characters kept of each.
+const (
+	maxDropExamples  = 3
+	dropExampleChars = 200
+)
+
+// Excerpt returns the first n characters (code points) of s, with "…"
+// when it cut.
+func Excerpt(s string, n int) string {
+	i, k := 0, 0
+	for i < len(s) && k < n {
+		_, w := utf8.DecodeRuneInString(s[i:])
+		i += w
+		k++
+	}
+	if i >= len(s) {
+		return s
+	}
+	return s[:i] + "…"
 }
 
 // StepCounts is one step's share of a task: [docs in, docs out, bytes in,
@@ -106,6 +141,7 @@ type taskCounter struct {
 	skipped                    map[string]int64
 	examples                   []string
 	drops                      map[string]int64
+	dropEx                     map[string][]DropExample
 }
 
 type stepCounter struct {
@@ -134,13 +170,25 @@ func (t *taskCounter) skip(err error) {
 	t.mu.Unlock()
 }
 
-func (t *taskCounter) addDrops(m map[string]int64) {
+// addDrops adds a batch's drops; batches are added in input order, so the
+// examples kept are the task's first.
+func (t *taskCounter) addDrops(m map[string]int64, ex map[string][]DropExample) {
 	if len(m) == 0 {
 		return
 	}
 	t.mu.Lock()
 	for k, v := range m {
 		t.drops[k] += v
+	}
+	for k, es := range ex {
+		if t.dropEx == nil {
+			t.dropEx = map[string][]DropExample{}
+		}
+		for _, e := range es {
+			if len(t.dropEx[k]) < maxDropExamples {
+				t.dropEx[k] = append(t.dropEx[k], e)
+			}
+		}
 	}
 	t.mu.Unlock()
 }
@@ -155,6 +203,12 @@ func (t *taskCounter) stats() *TaskStats {
 	s.SkipExamples = append([]string(nil), t.examples...)
 	if len(t.drops) > 0 {
 		s.Drops = maps.Clone(t.drops)
+	}
+	if len(t.dropEx) > 0 {
+		s.DropExamples = map[string][]DropExample{}
+		for k, v := range t.dropEx {
+			s.DropExamples[k] = append([]DropExample(nil), v...)
+		}
 	}
 	t.mu.Unlock()
 	s.Steps = make([]StepCounts, len(t.steps))
@@ -204,6 +258,16 @@ func (t *sourceTotals) addTask(ts *TaskStats) {
 	}
 	for k, v := range ts.Drops {
 		s.Drops[k] += v
+	}
+	for k, es := range ts.DropExamples {
+		if s.DropExamples == nil {
+			s.DropExamples = map[string][]DropExample{}
+		}
+		for _, e := range es {
+			if len(s.DropExamples[k]) < maxDropExamples {
+				s.DropExamples[k] = append(s.DropExamples[k], e)
+			}
+		}
 	}
 	s.DocsOut += ts.DocsOut
 	s.BytesOut += ts.BytesOut

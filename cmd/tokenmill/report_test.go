@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/tokenmill/tokenmill/pipeline"
 )
 
 // TestReportInBrowser builds the embedded sample, writes its report and
@@ -53,6 +54,18 @@ func TestReportInBrowser(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(out, "stats.json"))
 	if err := json.Unmarshal(b, &stats); err != nil {
 		t.Fatal(err)
+	}
+
+	// The page shows the first dropped document of each reason.
+	var full pipeline.Stats
+	json.Unmarshal(b, &full)
+	page, _ := os.ReadFile(filepath.Join(out, "report.html"))
+	for _, s := range full.Sources {
+		for reason, ex := range s.DropExamples {
+			if len(ex) > 0 && !strings.Contains(string(page), ex[0].ID) {
+				t.Errorf("%s: the report lacks the example %s of %s", s.Name, ex[0].ID, reason)
+			}
+		}
 	}
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox,

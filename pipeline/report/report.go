@@ -53,6 +53,8 @@ type SourceStats struct {
 	SkipExamples []string         `json:"skip_examples"`
 	Drops        map[string]int64 `json:"drops"`
 	Steps        []StepStats      `json:"steps"`
+	// DropExamples are the first documents dropped for each reason.
+	DropExamples map[string][]Example `json:"drop_examples"`
 }
 
 // StepStats is one step of a source.
