@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -95,15 +96,20 @@ type SourcePlan struct {
 	Rebuild func(i int) (Step, error)
 }
 
-// groups returns the [start, end) input ranges of the source's groups.
+// groups returns the [start, end) input ranges of the source's groups: runs
+// of GroupSize inputs, cut where the inputs' Group key changes.
 func (sp *SourcePlan) groups() [][2]int {
 	n := sp.GroupSize
 	if n <= 0 {
 		n = len(sp.Inputs)
 	}
 	var out [][2]int
-	for g0 := 0; g0 < len(sp.Inputs); g0 += n {
-		out = append(out, [2]int{g0, min(g0+n, len(sp.Inputs))})
+	g0 := 0
+	for i := 1; i <= len(sp.Inputs); i++ {
+		if i == len(sp.Inputs) || i-g0 == n || sp.Inputs[i].Group != sp.Inputs[g0].Group {
+			out = append(out, [2]int{g0, i})
+			g0 = i
+		}
 	}
 	return out
 }
@@ -277,6 +283,8 @@ func NewPlan(ctx context.Context, rec *Recipe, reg *Registry, opt Options) (p *P
 		if err := checkInputs(s.Name, ins); err != nil {
 			return p, err
 		}
+		// Inputs of one group key are contiguous (see Input.Group).
+		sort.SliceStable(ins, func(i, j int) bool { return ins[i].Group < ins[j].Group })
 		sp := &SourcePlan{Name: s.Name, Source: src, Inputs: ins, GroupSize: s.Group, Weight: s.Weight, Epochs: s.Epochs}
 		steps := s.Steps
 		stepEnv := env

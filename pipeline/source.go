@@ -50,6 +50,13 @@ type Input struct {
 	Size int64
 	// ETag is the object store's entity tag, where the listing gave one.
 	ETag string
+	// Group keys the inputs cross-document steps may see together: inputs
+	// with different keys are never in one group, whatever the recipe's
+	// group size (a CommonCrawl dump: CCNet deduplicates lines within one
+	// dump, so a page recrawled in two dumps keeps a copy in each). The
+	// build orders a source's inputs by key, stably, so each key's inputs
+	// are contiguous. Empty for all inputs means no constraint.
+	Group string
 }
 
 // FileInfo describes one file a Files listing or Stat found.

@@ -43,9 +43,14 @@ func (s *Source) inputOptions() inputs.Options {
 }
 
 // Inputs resolves WET files, globs, folders and wet.paths.gz listings; each
-// file is one input.
+// file is one input, keyed by its crawl (Dump) so that cross-document steps
+// never see two dumps at once.
 func (s *Source) Inputs(ctx context.Context, fs pipeline.Files, specs []string) ([]pipeline.Input, error) {
-	return inputs.Resolve(ctx, fs, specs, s.inputOptions())
+	ins, err := inputs.Resolve(ctx, fs, specs, s.inputOptions())
+	for i := range ins {
+		ins[i].Group = Dump(ins[i].URL)
+	}
+	return ins, err
 }
 
 // Open starts reading one WET file.
