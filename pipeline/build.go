@@ -128,7 +128,7 @@ func (p *Plan) Run(ctx context.Context) (*Stats, error) {
 	r := &run{p: p}
 	start := time.Now()
 	stats := &Stats{Workers: p.Workers}
-	man := &manifest.Manifest{Format: manifest.FormatVersion, Version: 1, RecipeSHA256: p.Recipe.Digest, Tool: p.Tool, Tokenizer: p.Tokenizer}
+	man := &manifest.Manifest{Format: manifest.FormatVersion, Version: 1, RecipeSHA256: p.Recipe.Digest, Tool: p.Tool, Tokenizer: p.Tokenizer, Models: p.Models}
 	for _, sp := range p.Sources {
 		ss, ms, err := r.source(ctx, sp)
 		if ss != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -61,6 +62,10 @@ type Options struct {
 	// Tool is the program's version, recorded in the manifest and in every
 	// shard's metadata.
 	Tool string
+	// ResolveModel maps a recipe's reference to a catalogue model ("lid176",
+	// "ccnet:en") to the local file it stands for and what the manifest
+	// records of it; ok is false for ordinary paths and URLs. Nil: none.
+	ResolveModel func(ref string) (path string, m manifest.Model, ok bool, err error)
 	// NoSpill reads a group's inputs from their storage in every phase,
 	// instead of keeping them in the scratch folder after the first (which
 	// takes about a third of their text's size on disk per group).
@@ -128,7 +133,9 @@ type Plan struct {
 	// the output (manifest.TokenizerFile): an output holds what its ids need.
 	TokenizerModel []byte
 	// Tool: see Options.Tool.
-	Tool    string
+	Tool string
+	// Models are the catalogue models the recipe names, in the manifest.
+	Models  []manifest.Model
 	Workers int
 	// TempDir is the build's scratch folder, removed by Close.
 	TempDir  string
@@ -210,7 +217,47 @@ func NewPlan(ctx context.Context, rec *Recipe, reg *Registry, opt Options) (p *P
 	if opt.MemoryBytes > 0 {
 		p.batchBytes = max(opt.MemoryBytes/8/int64(2*workers+2), 1<<16)
 	}
+	// Catalogue models the recipe names (the tokenizer, any step's file
+	// fields): the manifest records them, and files are read from the cache.
+	if opt.ResolveModel != nil {
+		seen := map[string]bool{}
+		note := func(ref string) error {
+			if seen[ref] {
+				return nil
+			}
+			seen[ref] = true
+			_, m, ok, err := opt.ResolveModel(ref)
+			if ok && err == nil {
+				p.Models = append(p.Models, m)
+			}
+			return err
+		}
+		if rec.Tokenizer != "" {
+			if err := note(rec.Tokenizer); err != nil {
+				return p, err
+			}
+		}
+		for _, s := range rec.Sources {
+			for _, st := range s.Steps {
+				spec, _ := reg.StepSpec(st.Kind)
+				files := st.Config.Files(spec)
+				for _, k := range slices.Sorted(maps.Keys(files)) {
+					if err := note(files[k]); err != nil {
+						return p, fmt.Errorf("%s:%d: source %s, step %s: %w", rec.Path, st.Line, s.Name, st.Kind, err)
+					}
+				}
+			}
+		}
+	}
 	readFile := func(ref string) ([]byte, error) {
+		if opt.ResolveModel != nil {
+			if path, _, ok, err := opt.ResolveModel(ref); ok {
+				if err != nil {
+					return nil, err
+				}
+				return os.ReadFile(path)
+			}
+		}
 		if !strings.Contains(ref, "://") && !filepath.IsAbs(ref) && opt.RecipeDir != "" {
 			ref = filepath.Join(opt.RecipeDir, ref)
 		}

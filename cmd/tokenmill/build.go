@@ -150,7 +150,7 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(opt.MemoryBytes))
 	}
 	prog := newProgress(cmd.ErrOrStderr(), f.progress)
-	opt.Logger, opt.Progress, opt.Tool = log, prog.update, versionString()
+	opt.Logger, opt.Progress, opt.Tool, opt.ResolveModel = log, prog.update, versionString(), resolveModel
 	plan, err := pipeline.NewPlan(ctx, rec, reg, opt)
 	if err != nil {
 		var oe *pipeline.OptionError

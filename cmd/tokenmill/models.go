@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/tokenmill/tokenmill/pipeline/manifest"
 	"os"
 	"text/tabwriter"
 
@@ -104,4 +105,36 @@ its first download).`,
 		},
 	})
 	return cmd
+}
+
+// resolveModel is the build's view of the catalogue: a recipe reference that
+// names a catalogue model stands for its file in the cache (which `tokenmill
+// models fetch` fills; a model not fetched is an error saying how), and the
+// manifest records its name, URL and SHA-256 (the catalogue's, or the digest
+// pinned when it was downloaded).
+func resolveModel(ref string) (string, manifest.Model, bool, error) {
+	if !models.IsName(ref) {
+		return "", manifest.Model{}, false, nil
+	}
+	m, err := models.Lookup(ref)
+	if err != nil {
+		return "", manifest.Model{}, true, err
+	}
+	c, err := models.NewCache()
+	if err != nil {
+		return "", manifest.Model{}, true, err
+	}
+	path, err := c.Resolve(m)
+	if err != nil {
+		return "", manifest.Model{}, true, err
+	}
+	rec := manifest.Model{Name: m.Name, URL: m.URL, SHA256: m.SHA256}
+	if rec.SHA256 == "" {
+		pins, err := c.Pins()
+		if err != nil {
+			return "", manifest.Model{}, true, err
+		}
+		rec.SHA256 = pins[m.Name].SHA256
+	}
+	return path, rec, true, nil
 }

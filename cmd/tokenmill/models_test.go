@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tokenmill/tokenmill/filters/models"
+	"github.com/tokenmill/tokenmill/pipeline/manifest"
 )
 
 // TestModelsCmd: list shows the catalogue, path says how to fetch a model
@@ -34,5 +39,40 @@ func TestModelsCmd(t *testing.T) {
 		if _, err := runCLI(t, "", true, args...); err == nil || exitCode(err) != 2 {
 			t.Errorf("%v: %v", args, err)
 		}
+	}
+}
+
+// TestBuildResolvesCatalogue: a recipe that names a catalogue model reads
+// its file from the cache, and the manifest records the model's name, URL
+// and digest; a model not fetched yet stops the build before it starts,
+// saying how to fetch it.
+func TestBuildResolvesCatalogue(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("TOKENMILL_CACHE", cache)
+	dir := t.TempDir()
+	recipe := filepath.Join(dir, "r.yaml")
+	os.WriteFile(recipe, []byte("tokenizer:\n  model: llama-tokenizer\nsources:\n  - name: wikipedia\n    inputs: [embed://sample/wikipedia]\n"), 0o644)
+	_, err := runCLI(t, "", true, "build", "--recipe", recipe, "--out", filepath.Join(dir, "none"), "--progress", "none")
+	if err == nil || !strings.Contains(err.Error(), "tokenmill models fetch llama-tokenizer") {
+		t.Fatalf("an unfetched model: %v", err)
+	}
+	// Stand in the sample's tokenizer for the cached file (the plumbing is
+	// under test here, not the download).
+	m, _ := models.Lookup("llama-tokenizer")
+	c, _ := models.NewCache()
+	model := mustRead(t, "../../recipes/sample/tokenizer.model")
+	os.MkdirAll(filepath.Dir(c.Path(m)), 0o755)
+	os.WriteFile(c.Path(m), model, 0o644)
+	out := filepath.Join(dir, "out")
+	if _, err := runCLI(t, "", true, "build", "--recipe", recipe, "--out", out, "--progress", "none"); err != nil {
+		t.Fatal(err)
+	}
+	var man manifest.Manifest
+	json.Unmarshal(mustRead(t, filepath.Join(out, "manifest.json")), &man)
+	if len(man.Models) != 1 || man.Models[0] != (manifest.Model{Name: "llama-tokenizer", URL: m.URL, SHA256: m.SHA256}) {
+		t.Errorf("manifest models %+v", man.Models)
+	}
+	if !bytes.Equal(mustRead(t, filepath.Join(out, "tokenizer.model")), model) {
+		t.Error("the output's tokenizer.model is not the cached file")
 	}
 }

@@ -23,8 +23,18 @@ type Manifest struct {
 	// module version, VCS commit, Go toolchain).
 	Tool      string     `json:"tool,omitempty"`
 	Tokenizer *Tokenizer `json:"tokenizer,omitempty"`
-	Sources   []Source   `json:"sources"`
-	Totals    Totals     `json:"totals"`
+	// Models are the catalogue models the recipe named (by name), with the
+	// URL and SHA-256 of the file the build used.
+	Models  []Model  `json:"models,omitempty"`
+	Sources []Source `json:"sources"`
+	Totals  Totals   `json:"totals"`
+}
+
+// Model is a catalogue model a build used.
+type Model struct {
+	Name   string `json:"name"`
+	URL    string `json:"url"`
+	SHA256 string `json:"sha256"`
 }
 
 // TokenizerFile is where a build copies its tokenizer model, relative to the
