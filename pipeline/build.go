@@ -400,7 +400,7 @@ func (s *sourceRun) group(ctx context.Context, gi, g0, g1 int) error {
 	// phases read instead of the inputs (see spill.go).
 	var sps *spills
 	if countGatherers(sp.Steps) > 0 && !p.NoSpill {
-		if sps, err = newSpills(filepath.Join(p.TempDir, "spill", sp.Name, strconv.Itoa(gi))); err != nil {
+		if sps, err = newSpills(filepath.Join(p.TempDir, "spill", sp.Name, strconv.Itoa(gi)), p.SpillBytes); err != nil {
 			return err
 		}
 		sps.record = true

@@ -78,8 +78,10 @@
 // phase keeps every input's documents and skipped records, as the reader
 // gave them, in a zstd-compressed spill file of the scratch folder, and the
 // later phases read that instead of fetching, decompressing and parsing the
-// input again (Options.NoSpill turns this off; the spills of a group are
-// removed when it ends).
+// input again. A group's spills take at most half the free space of the
+// scratch folder's file system (or Options.SpillBytes); inputs beyond that
+// are read from storage in every phase. Options.NoSpill turns spills off;
+// the spills of a group are removed when it ends.
 //
 // # Records, resume and statistics
 //

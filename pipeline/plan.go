@@ -70,6 +70,10 @@ type Options struct {
 	// instead of keeping them in the scratch folder after the first (which
 	// takes about a third of their text's size on disk per group).
 	NoSpill bool
+	// SpillBytes bounds the spills of a group on disk; 0 means half the
+	// free space of the scratch folder's file system. Inputs beyond it are
+	// read from storage in every phase.
+	SpillBytes int64
 }
 
 // OptionError is a problem with the options (a source the recipe does not
@@ -142,8 +146,9 @@ type Plan struct {
 	Logger   *slog.Logger
 	Executor Executor
 	Progress func(source string, done, total int)
-	// NoSpill: see Options.NoSpill.
-	NoSpill bool
+	// NoSpill, SpillBytes: see Options.
+	NoSpill    bool
+	SpillBytes int64
 	// batchBytes bounds the text of one batch (0: documents only).
 	batchBytes int64
 
@@ -190,7 +195,7 @@ func NewPlan(ctx context.Context, rec *Recipe, reg *Registry, opt Options) (p *P
 		workers = runtime.NumCPU()
 	}
 	p = &Plan{Recipe: rec, Tool: opt.Tool, Workers: workers, Logger: log, Executor: opt.Executor, Progress: opt.Progress,
-		NoSpill: opt.NoSpill, stores: opt.Stores}
+		NoSpill: opt.NoSpill, SpillBytes: opt.SpillBytes, stores: opt.Stores}
 	if p.stores == nil {
 		p.stores, p.ownStores = NewStores(), true
 	}

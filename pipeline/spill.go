@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -31,13 +32,44 @@ type spills struct {
 	record bool
 	mu     sync.Mutex
 	done   map[string]bool
+	// budget bounds the bytes of the group's spills on disk: an input
+	// whose spill would pass it is not kept, and is read again from its
+	// storage in the later phases.
+	budget int64
+	used   atomic.Int64
 }
 
-func newSpills(dir string) (*spills, error) {
+// newSpills makes a group's spill folder, with a budget of half the free
+// space of its file system (when known) or limit, whichever is less.
+func newSpills(dir string, limit int64) (*spills, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	return &spills{dir: dir, done: map[string]bool{}}, nil
+	if free := freeBytes(dir); free > 0 && (limit <= 0 || free/2 < limit) {
+		limit = free / 2
+	}
+	if limit <= 0 {
+		limit = 16 << 30
+	}
+	return &spills{dir: dir, done: map[string]bool{}, budget: limit}, nil
+}
+
+// errSpillFull stops a spill that would pass its group's budget.
+var errSpillFull = errors.New("spill budget reached")
+
+// countingWriter counts a spill's bytes against its group's budget.
+type countingWriter struct {
+	w io.Writer
+	s *spills
+	n *int64 // this spill's bytes, given back if it is not kept
+}
+
+func (c countingWriter) Write(p []byte) (int, error) {
+	*c.n += int64(len(p))
+	if c.s.used.Add(int64(len(p))) > c.s.budget {
+		return 0, errSpillFull
+	}
+	return c.w.Write(p)
 }
 
 func (s *spills) path(in Input) string { return filepath.Join(s.dir, Digest([]byte(in.Name))[:24]) }
@@ -71,6 +103,7 @@ type spillWriter struct {
 	err  error
 	tmp  string
 	path string
+	n    int64 // bytes written to the file
 }
 
 func (s *spills) create(in Input) *spillWriter {
@@ -81,7 +114,7 @@ func (s *spills) create(in Input) *spillWriter {
 		return nil
 	}
 	w.f = f
-	w.zw, _ = zstd.NewWriter(f, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	w.zw, _ = zstd.NewWriter(countingWriter{f, s, &w.n}, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
 	w.bw = bufio.NewWriterSize(w.zw, 64<<10)
 	return w
 }
@@ -182,6 +215,7 @@ func (w *spillWriter) finish(h *hashingReader) {
 	}
 	if w.err != nil {
 		os.Remove(w.tmp)
+		w.s.used.Add(-w.n)
 		return
 	}
 	w.s.mu.Lock()
@@ -193,6 +227,7 @@ func (w *spillWriter) abort() {
 	w.zw.Close()
 	w.f.Close()
 	os.Remove(w.tmp)
+	w.s.used.Add(-w.n)
 }
 
 // maxSpillString bounds a field read back, so a damaged spill fails

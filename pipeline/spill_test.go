@@ -2,7 +2,10 @@ package pipeline
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -11,7 +14,7 @@ import (
 // the skipped records, in order, with their stats reason, message and kind,
 // and the input's digest.
 func TestSpillRoundTrip(t *testing.T) {
-	s, err := newSpills(t.TempDir())
+	s, err := newSpills(t.TempDir(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,5 +56,42 @@ func TestSpillRoundTrip(t *testing.T) {
 	}
 	if r.digest == nil || r.digest.Sum() != "abc" || r.digest.n != 42 {
 		t.Errorf("digest %+v", r.digest)
+	}
+}
+
+// TestSpillBudget: a spill that would pass its group's budget is not kept
+// (the input is then read from storage again), and one within it is.
+func TestSpillBudget(t *testing.T) {
+	s, err := newSpills(t.TempDir(), 1<<10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, big := Input{Name: "small"}, Input{Name: "big"}
+	w := s.create(small)
+	w.doc(&Doc{ID: "1", Text: "short"})
+	w.finish(nil)
+	w = s.create(big)
+	x := uint64(1)
+	for i := range 100 {
+		var b strings.Builder
+		for range 100 { // text that does not compress
+			x = x*6364136223846793005 + 1442695040888963407
+			fmt.Fprintf(&b, "%x ", x>>20)
+		}
+		w.doc(&Doc{ID: fmt.Sprint(i), Text: b.String()})
+	}
+	w.finish(nil)
+	if !s.has(small) || s.has(big) {
+		t.Errorf("kept small %v, big %v; want small only", s.has(small), s.has(big))
+	}
+	// The budget the big one took is given back.
+	w = s.create(Input{Name: "again"})
+	w.doc(&Doc{ID: "2", Text: "short"})
+	w.finish(nil)
+	if !s.has(Input{Name: "again"}) {
+		t.Error("a small spill after the big one was not kept")
+	}
+	if ents, _ := os.ReadDir(s.dir); len(ents) != 2 {
+		t.Errorf("%d files in the spill folder, want 2", len(ents))
 	}
 }
