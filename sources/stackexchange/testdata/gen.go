@@ -16,111 +16,23 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
-	"fmt"
+	"github.com/tokenmill/tokenmill/internal/sedump"
 	"log"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 )
 
-// post is one row; attributes are written in the dumps' order and only when
-// set.
-type post struct {
-	Id, PostTypeId, ParentId, AcceptedAnswerId string
-	CreationDate, Score, ViewCount, Body       string
-	OwnerUserId, LastActivityDate, Title, Tags string
-	AnswerCount, CommentCount, ContentLicense  string
-}
+// The dump format, shared with the other generator (internal/sedump).
+type post = sedump.Post
 
-// esc escapes an attribute value as the dumps do (.NET's XmlWriter).
-func esc(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '&':
-			b.WriteString("&amp;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '"':
-			b.WriteString("&quot;")
-		case '\n':
-			b.WriteString("&#xA;")
-		case '\r':
-			b.WriteString("&#xD;")
-		case '\t':
-			b.WriteString("&#x9;")
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func (p post) row() string {
-	var b strings.Builder
-	b.WriteString("  <row")
-	for _, kv := range [][2]string{{"Id", p.Id}, {"PostTypeId", p.PostTypeId}, {"AcceptedAnswerId", p.AcceptedAnswerId},
-		{"ParentId", p.ParentId}, {"CreationDate", p.CreationDate}, {"Score", p.Score}, {"ViewCount", p.ViewCount},
-		{"Body", p.Body}, {"OwnerUserId", p.OwnerUserId}, {"LastActivityDate", p.LastActivityDate},
-		{"Title", p.Title}, {"Tags", p.Tags}, {"AnswerCount", p.AnswerCount}, {"CommentCount", p.CommentCount},
-		{"ContentLicense", p.ContentLicense}} {
-		if kv[1] != "" {
-			fmt.Fprintf(&b, ` %s="%s"`, kv[0], esc(kv[1]))
-		}
-	}
-	b.WriteString(" />")
-	return b.String()
-}
-
-// file lays rows out as a dump table: declaration, root, one row a line.
-func file(root, nl string, rows ...string) []byte {
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + nl + "<" + root + ">" + nl)
-	for _, r := range rows {
-		b.WriteString(r + nl)
-	}
-	b.WriteString("</" + root + ">" + nl)
-	return []byte(b.String())
-}
-
-func q(id, date, score, title, body, tags string, answers int) post {
-	return post{Id: id, PostTypeId: "1", CreationDate: date, Score: score, ViewCount: "120", Body: body,
-		OwnerUserId: "7", LastActivityDate: date, Title: title, Tags: tags, AnswerCount: fmt.Sprint(answers),
-		CommentCount: "0", ContentLicense: "CC BY-SA 4.0"}
-}
-
-func a(id, parent, date, score, body string) post {
-	return post{Id: id, PostTypeId: "2", ParentId: parent, CreationDate: date, Score: score, Body: body,
-		OwnerUserId: "9", LastActivityDate: date, CommentCount: "1", ContentLicense: "CC BY-SA 4.0"}
-}
-
-func write(path string, data []byte) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		log.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		log.Fatal(err)
-	}
-}
-
-// sevenZip makes archive from the named files of dir (at the archive's
-// root) with the given 7z method switches.
-func sevenZip(archive, dir string, method []string, files ...string) {
-	abs, _ := filepath.Abs(archive)
-	os.Remove(abs)
-	args := append([]string{"a", "-bd", "-bso0", "-mtm=off", "-mtc=off", "-mta=off"}, method...)
-	args = append(args, abs)
-	args = append(args, files...)
-	cmd := exec.Command("7z", args...)
-	cmd.Dir = dir
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		log.Fatalf("7z %v: %v", args, err)
-	}
-}
+var (
+	q, a      = sedump.Q, sedump.A
+	file      = sedump.File
+	write     = sedump.Write
+	sevenZip  = sedump.SevenZip
+	angleTags = sedump.AngleTags
+	pipeTags  = sedump.PipeTags
+)
 
 // planted is the file every reader test starts from: one case per
 // question, named in its title.
@@ -128,70 +40,55 @@ func planted(tags func(...string) string) []string {
 	return []string{
 		// Answers before their question, in the file's order: the join must
 		// find them anyway.
-		a("12", "10", "2011-03-02T08:00:00.000", "3", "<p>Answer written before its question appears in the file.</p>\n").row(),
-		a("11", "10", "2011-03-02T07:00:00.000", "5", "<p>The higher-scored early answer.</p>\n").row(),
+		a("12", "10", "2011-03-02T08:00:00.000", "3", "<p>Answer written before its question appears in the file.</p>\n").Row(),
+		a("11", "10", "2011-03-02T07:00:00.000", "5", "<p>The higher-scored early answer.</p>\n").Row(),
 		q("10", "2011-03-01T09:15:00.123", "4", "Answers stored before the question",
-			"<p>Why do these answers come first?</p>\n", tags("join", "order"), 2).row(),
+			"<p>Why do these answers come first?</p>\n", tags("join", "order"), 2).Row(),
 		// Scores 9 and 10: numerically 10 ranks first (RedPajama's string
 		// sort put "9" first); equal scores go by Id.
 		q("20", "2012-05-05T10:00:00.000", "7", "Score 9 versus 10",
-			"<p>Which comes first?</p>\n", tags("sorting"), 4).row(),
-		a("21", "20", "2012-05-05T11:00:00.000", "9", "<p>Nine points.</p>\n").row(),
-		a("22", "20", "2012-05-05T12:00:00.000", "10", "<p>Ten points.</p>\n").row(),
-		a("24", "20", "2012-05-06T12:00:00.000", "2", "<p>Two points, higher Id.</p>\n").row(),
-		a("23", "20", "2012-05-06T11:00:00.000", "2", "<p>Two points, lower Id.</p>\n").row(),
+			"<p>Which comes first?</p>\n", tags("sorting"), 4).Row(),
+		a("21", "20", "2012-05-05T11:00:00.000", "9", "<p>Nine points.</p>\n").Row(),
+		a("22", "20", "2012-05-05T12:00:00.000", "10", "<p>Ten points.</p>\n").Row(),
+		a("24", "20", "2012-05-06T12:00:00.000", "2", "<p>Two points, higher Id.</p>\n").Row(),
+		a("23", "20", "2012-05-06T11:00:00.000", "2", "<p>Two points, lower Id.</p>\n").Row(),
 		// Negative scores sort below zero, and the question's own negative
 		// score goes to the metadata.
 		q("30", "2013-01-01T00:00:00.000", "-3", "Negative scores",
-			"<p>Downvoted question.</p>\n", tags("scores"), 3).row(),
-		a("31", "30", "2013-01-02T00:00:00.000", "-2", "<p>Minus two.</p>\n").row(),
-		a("32", "30", "2013-01-02T00:00:01.000", "0", "<p>Zero.</p>\n").row(),
-		a("33", "30", "2013-01-02T00:00:02.000", "-10", "<p>Minus ten.</p>\n").row(),
+			"<p>Downvoted question.</p>\n", tags("scores"), 3).Row(),
+		a("31", "30", "2013-01-02T00:00:00.000", "-2", "<p>Minus two.</p>\n").Row(),
+		a("32", "30", "2013-01-02T00:00:01.000", "0", "<p>Zero.</p>\n").Row(),
+		a("33", "30", "2013-01-02T00:00:02.000", "-10", "<p>Minus ten.</p>\n").Row(),
 		// An answer whose question is not in the file.
-		a("41", "40", "2013-02-02T00:00:00.000", "1", "<p>Orphan answer.</p>\n").row(),
+		a("41", "40", "2013-02-02T00:00:00.000", "1", "<p>Orphan answer.</p>\n").Row(),
 		// Tag wiki excerpt, tag wiki and a moderator nomination: left out.
 		post{Id: "50", PostTypeId: "4", CreationDate: "2013-03-03T00:00:00.000", Score: "0",
-			Body: "Questions about sorting.", ContentLicense: "CC BY-SA 3.0"}.row(),
+			Body: "Questions about sorting.", ContentLicense: "CC BY-SA 3.0"}.Row(),
 		post{Id: "51", PostTypeId: "5", CreationDate: "2013-03-03T00:00:00.000", Score: "0",
-			Body: "<p>The sorting tag is for ...</p>\n", ContentLicense: "CC BY-SA 3.0"}.row(),
+			Body: "<p>The sorting tag is for ...</p>\n", ContentLicense: "CC BY-SA 3.0"}.Row(),
 		post{Id: "52", PostTypeId: "6", CreationDate: "2013-03-03T00:00:00.000", Score: "4", Title: "Nomination",
-			Body: "<p>I would like to moderate.</p>\n", ContentLicense: "CC BY-SA 3.0"}.row(),
+			Body: "<p>I would like to moderate.</p>\n", ContentLicense: "CC BY-SA 3.0"}.Row(),
 		// A malformed row (unterminated Body value), between good ones.
 		`  <row Id="60" PostTypeId="1" CreationDate="2014-01-01T00:00:00.000" Score="1" Body="&lt;p&gt;broken Title="Malformed" />`,
 		// Entities: named, decimal and hexadecimal references at both
 		// levels (the XML attribute, then the HTML in it).
 		q("70", "2014-02-02T02:02:02.000", "2", "Entities: <tags> & \"quotes\" é",
-			"<p>5 &lt; 6 &amp;&amp; caf&#233; &#x2603; &eacute;t&eacute; &nbsp;end</p>\n", tags("c#", ".net"), 1).row(),
-		a("71", "70", "2014-02-02T03:00:00.000", "1", "<p>AT&amp;T &quot;quoted&quot; &#39;single&#39; &copy; 2014</p>\n").row(),
+			"<p>5 &lt; 6 &amp;&amp; caf&#233; &#x2603; &eacute;t&eacute; &nbsp;end</p>\n", tags("c#", ".net"), 1).Row(),
+		a("71", "70", "2014-02-02T03:00:00.000", "1", "<p>AT&amp;T &quot;quoted&quot; &#39;single&#39; &copy; 2014</p>\n").Row(),
 		// Code blocks: verbatim, indentation and blank lines kept, entities
 		// decoded, tags inside dropped; inline code keeps its text.
 		q("80", "2015-03-03T03:03:03.000", "12", "Code blocks",
 			"<p>This loop prints <code>i &lt; 3</code>:</p>\n\n<pre><code>for i in range(3):\n    if i &lt; 3:\n\n        print(&quot;&lt;b&gt;&quot;, i)\n</code></pre>\n\n<p>Why?</p>\n",
-			tags("python"), 1).row(),
+			tags("python"), 1).Row(),
 		a("81", "80", "2015-03-03T04:00:00.000", "6",
-			"<p>Lists:</p>\n\n<ol>\n<li>first</li>\n<li>second with <a href=\"https://example.com\">a link</a></li>\n</ol>\n\n<ul>\n<li>bullet<br>next line</li>\n</ul>\n\n<blockquote>\n  <p>quoted <em>text</em></p>\n</blockquote>\n\n<p><img src=\"https://i.sstatic.net/x.png\" alt=\"enter image description here\"></p>\n\n<h2>Heading</h2>\n\n<pre class=\"lang-sh prettyprint-override\"><code>$ echo \"tab\there\"\n</code></pre>\n").row(),
+			"<p>Lists:</p>\n\n<ol>\n<li>first</li>\n<li>second with <a href=\"https://example.com\">a link</a></li>\n</ol>\n\n<ul>\n<li>bullet<br>next line</li>\n</ul>\n\n<blockquote>\n  <p>quoted <em>text</em></p>\n</blockquote>\n\n<p><img src=\"https://i.sstatic.net/x.png\" alt=\"enter image description here\"></p>\n\n<h2>Heading</h2>\n\n<pre class=\"lang-sh prettyprint-override\"><code>$ echo \"tab\there\"\n</code></pre>\n").Row(),
 		// Unanswered: kept by default, left out with keep_unanswered off.
-		q("90", "2016-04-04T04:04:04.000", "0", "Nobody answered", "<p>Hello?</p>\n", tags("unanswered"), 0).row(),
+		q("90", "2016-04-04T04:04:04.000", "0", "Nobody answered", "<p>Hello?</p>\n", tags("unanswered"), 0).Row(),
 		// An answer whose body is empty once its markup is gone.
-		q("100", "2017-05-05T05:05:05.000", "1", "Empty answer", "<p>See below.</p>\n", tags("empty"), 2).row(),
-		a("101", "100", "2017-05-05T06:00:00.000", "1", "<p><img src=\"https://i.sstatic.net/y.png\" alt=\"screenshot\"></p>\n").row(),
-		a("102", "100", "2017-05-05T07:00:00.000", "0", "<p>Real answer.</p>\n").row(),
+		q("100", "2017-05-05T05:05:05.000", "1", "Empty answer", "<p>See below.</p>\n", tags("empty"), 2).Row(),
+		a("101", "100", "2017-05-05T06:00:00.000", "1", "<p><img src=\"https://i.sstatic.net/y.png\" alt=\"screenshot\"></p>\n").Row(),
+		a("102", "100", "2017-05-05T07:00:00.000", "0", "<p>Real answer.</p>\n").Row(),
 	}
-}
-
-// old and new Tags formats.
-func angleTags(t ...string) string {
-	if len(t) == 0 {
-		return ""
-	}
-	return "<" + strings.Join(t, "><") + ">"
-}
-
-func pipeTags(t ...string) string {
-	if len(t) == 0 {
-		return ""
-	}
-	return "|" + strings.Join(t, "|") + "|"
 }
 
 func main() {
