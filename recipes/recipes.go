@@ -8,8 +8,15 @@ import (
 //go:embed llama.yaml
 var llama []byte
 
+//go:embed llama-real.yaml
+var llamaReal []byte
+
 //go:embed sample
 var sample embed.FS
+
+// LLaMAReal returns the LLaMA recipe with the catalogue's real models and
+// the dumps' real locations (llama-real.yaml).
+func LLaMAReal() []byte { return llamaReal }
 
 // LLaMA returns the embedded LLaMA recipe.
 func LLaMA() []byte { return llama }

@@ -38,11 +38,18 @@ func newRecipeCmd() *cobra.Command {
 			return nil
 		},
 	}, &cobra.Command{
-		Use:   "show",
-		Short: "Print the embedded LLaMA recipe, to copy and edit",
-		Args:  cobra.NoArgs,
+		Use:   "show [real]",
+		Short: "Print the embedded LLaMA recipe (sample and demo models), or with real: the one for real dumps and models",
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := cmd.OutOrStdout().Write(recipes.LLaMA())
+			data := recipes.LLaMA()
+			if len(args) == 1 {
+				if args[0] != "real" {
+					return usageError{fmt.Errorf("recipe show %q: the recipes are the default one and real", args[0])}
+				}
+				data = recipes.LLaMAReal()
+			}
+			_, err := cmd.OutOrStdout().Write(data)
 			return err
 		},
 	}, &cobra.Command{
