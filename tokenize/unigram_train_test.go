@@ -1,0 +1,136 @@
+package tokenize
+
+import (
+	"bufio"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// caseTexts returns the texts of testdata/unigram8k-cases.jsonl: English,
+// 45 languages, code, digits and held-out lines of the tokenizer kit.
+func caseTexts(t *testing.T) []string {
+	t.Helper()
+	f, err := os.Open("testdata/unigram8k-cases.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var c struct {
+			Text     string `json:"text"`
+			LineSafe bool   `json:"line_safe"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
+			t.Fatal(err)
+		}
+		if c.LineSafe && !strings.ContainsAny(c.Text, "\n\r") {
+			out = append(out, c.Text)
+		}
+	}
+	return out
+}
+
+// piecesPerChar is the held-out compression figure of the acceptance
+// criterion: pieces over characters of the texts.
+func piecesPerChar(m *Model, texts []string) float64 {
+	var pieces, chars int
+	for _, s := range texts {
+		pieces += len(m.Encode(s))
+		chars += utf8.RuneCountInString(s)
+	}
+	return float64(pieces) / float64(chars)
+}
+
+func trainUnigramFile(t *testing.T, path string, opts UnigramOptions) *Model {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := TrainUnigram(f, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestTrainUnigramAgainstSPM trains spm_train --model_type=unigram and
+// TrainUnigram on the same text and checks (1) held-out pieces per
+// character within 1% of spm_train's model, (2) spm_encode loads our model
+// and encodes the held-out texts and varied queries to exactly our ids.
+func TestTrainUnigramAgainstSPM(t *testing.T) {
+	needSPM(t)
+	cases := caseTexts(t)
+	var caseTrain, caseHeld []string
+	for i, s := range cases {
+		if i%5 == 4 {
+			caseHeld = append(caseHeld, s)
+		} else {
+			caseTrain = append(caseTrain, s)
+		}
+	}
+	for _, c := range []struct {
+		name        string
+		train, held []string
+		vocab       int
+		flags       []string
+		opts        func(*UnigramOptions)
+	}{
+		{name: "generated", train: genCorpus(1, 6000), held: genCorpus(7, 1500), vocab: 700},
+		{name: "kit-cases", train: caseTrain, held: caseHeld, vocab: 1500},
+		{name: "kit-cases-bytes-digits", train: caseTrain, held: caseHeld, vocab: 1500,
+			flags: []string{"--byte_fallback=true", "--split_digits=true", "--character_coverage=0.995"},
+			opts:  func(o *UnigramOptions) { o.ByteFallback, o.SplitDigits, o.CharacterCoverage = true, true, 0.995 }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			input := filepath.Join(dir, "train.txt")
+			if err := os.WriteFile(input, []byte(strings.Join(c.train, "\n")+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			flags := append([]string{"--model_type=unigram", "--num_threads=1", "--vocab_size=" + strconv.Itoa(c.vocab)}, c.flags...)
+			spm := spmTrain(t, dir, input, "spm", flags...)
+			opts := DefaultUnigramOptions()
+			opts.VocabSize = c.vocab
+			if c.opts != nil {
+				c.opts(&opts)
+			}
+			ours := trainUnigramFile(t, input, opts)
+			if ours.VocabSize() != spm.VocabSize() {
+				t.Errorf("vocab size %d, spm_train's %d", ours.VocabSize(), spm.VocabSize())
+			}
+			data, err := ours.Marshal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, "ours.model")
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			compareWithSPM(t, ours, path, append(append([]string(nil), c.held...), genQueries(3, 200)...))
+			same := 0
+			for id := 0; id < spm.VocabSize(); id++ {
+				if ours.PieceToID(spm.Piece(int32(id)).Text) != ours.UnkID() {
+					same++
+				}
+			}
+			ppcOurs, ppcSPM := piecesPerChar(ours, c.held), piecesPerChar(spm, c.held)
+			ratio := ppcOurs / ppcSPM
+			t.Logf("held-out pieces/char: ours %.5f spm_train %.5f ratio %.4f; %d of %d spm_train pieces in our vocabulary",
+				ppcOurs, ppcSPM, ratio, same, spm.VocabSize())
+			if math.Abs(ratio-1) > 0.01 {
+				t.Errorf("held-out pieces/char %.5f is not within 1%% of spm_train's %.5f", ppcOurs, ppcSPM)
+			}
+		})
+	}
+}
