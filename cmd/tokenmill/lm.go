@@ -26,7 +26,7 @@ func newLmCmd() *cobra.Command {
 		Use:   "lm",
 		Short: "Score, train and bucket with KenLM-compatible n-gram language models",
 	}
-	cmd.AddCommand(newLmScoreCmd(), newLmDocppCmd(), newLmTrainCmd(), newLmCutoffsCmd())
+	cmd.AddCommand(newLmScoreCmd(), newLmDocppCmd(), newLmTrainCmd(), newLmCutoffsCmd(), newLmBuildCmd())
 	return cmd
 }
 
