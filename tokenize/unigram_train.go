@@ -347,15 +347,10 @@ func (t *unigramTrainer) seeds() []scoredPiece {
 		arr = append(arr, 0)
 	}
 	depth := t.o.MaxPieceLength + 1
-	sa := make([]int32, 0, n)
-	for i, c := range arr {
-		if c != 0 {
-			sa = append(sa, int32(i))
-		}
-	}
-	sortSuffixes(arr, sa, depth)
-	lcp := make([]uint16, len(sa))
-	for k := 1; k < len(sa); k++ {
+	sa := sortSuffixes(arr, depth)
+	// lcp(k) is the common prefix of suffixes k-1 and k, up to depth and
+	// through a 0; computed as the intervals are walked, not stored.
+	lcp := func(k int) int {
 		a, b := arr[sa[k-1]:], arr[sa[k]:]
 		l := 0
 		for l < depth && a[l] == b[l] {
@@ -364,7 +359,7 @@ func (t *unigramTrainer) seeds() []scoredPiece {
 				break
 			}
 		}
-		lcp[k] = uint16(l)
+		return l
 	}
 
 	type substr struct {
@@ -401,7 +396,7 @@ func (t *unigramTrainer) seeds() []scoredPiece {
 	for k := 1; k <= len(sa); k++ {
 		l := 0
 		if k < len(sa) {
-			l = int(lcp[k])
+			l = lcp(k)
 		}
 		lb := k - 1
 		for l < stack[len(stack)-1].d {
@@ -414,7 +409,7 @@ func (t *unigramTrainer) seeds() []scoredPiece {
 			stack = append(stack, frame{l, lb})
 		}
 	}
-	lcp, sa = nil, nil
+	sa = nil
 
 	seeds := make([]scoredPiece, 0, min(t.o.SeedSentencePieceSize, len(allChars)+len(subs)))
 	chars := make([]charCount, 0, len(allChars))
@@ -452,10 +447,11 @@ func (t *unigramTrainer) seeds() []scoredPiece {
 	return seeds
 }
 
-// sortSuffixes sorts the suffixes of arr starting at sa by their first
-// depth characters; a 0 ends a suffix. The first two characters go through
-// a radix pass, the rest through comparison sorts of each bucket.
-func sortSuffixes(arr, sa []int32, depth int) {
+// sortSuffixes returns the positions of arr that are not 0 sorted by the
+// suffixes there, compared on their first depth characters; a 0 ends a
+// suffix. A counting pass buckets them by first character, then each bucket
+// is sorted by comparison.
+func sortSuffixes(arr []int32, depth int) []int32 {
 	less := func(x, y int32) int {
 		a, b := arr[x:], arr[y:]
 		for k := 0; k < depth; k++ {
@@ -468,10 +464,12 @@ func sortSuffixes(arr, sa []int32, depth int) {
 		}
 		return cmp.Compare(x, y)
 	}
-	// Bucket by the first character's rank among the distinct characters.
+	// Rank the distinct characters, then count them.
 	rank := map[int32]int32{}
-	for _, p := range sa {
-		rank[arr[p]] = 0
+	for _, c := range arr {
+		if c != 0 {
+			rank[c] = 0
+		}
 	}
 	keys := make([]int32, 0, len(rank))
 	for c := range rank {
@@ -482,23 +480,27 @@ func sortSuffixes(arr, sa []int32, depth int) {
 		rank[c] = int32(i)
 	}
 	count := make([]int, len(keys)+1)
-	for _, p := range sa {
-		count[rank[arr[p]]+1]++
+	for _, c := range arr {
+		if c != 0 {
+			count[rank[c]+1]++
+		}
 	}
 	for i := 1; i < len(count); i++ {
 		count[i] += count[i-1]
 	}
-	out := make([]int32, len(sa))
+	sa := make([]int32, count[len(keys)])
 	next := append([]int(nil), count...)
-	for _, p := range sa {
-		r := rank[arr[p]]
-		out[next[r]] = p
-		next[r]++
+	for i, c := range arr {
+		if c != 0 {
+			r := rank[c]
+			sa[next[r]] = int32(i)
+			next[r]++
+		}
 	}
-	copy(sa, out)
 	for i := 0; i+1 < len(count); i++ {
 		slices.SortFunc(sa[count[i]:count[i+1]], less)
 	}
+	return sa
 }
 
 // toLogProb is ToLogProb: scores become log(score/sum), summed in float32.

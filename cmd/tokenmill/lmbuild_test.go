@@ -1,0 +1,83 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tokenmill/tokenmill/filters/kenlm"
+	"github.com/tokenmill/tokenmill/stages/normalize"
+	"github.com/tokenmill/tokenmill/tokenize"
+)
+
+// TestLmBuildSample builds the embedded sample (Wikipedia and CommonCrawl),
+// then the English model folder from it, checks every phase's output, that
+// the model prefers Wikipedia-like text to planted junk, and that a second
+// run skips every phase.
+func TestLmBuildSample(t *testing.T) {
+	dir := t.TempDir()
+	out, model := filepath.Join(dir, "out"), filepath.Join(dir, "lm")
+	if _, err := runCLI(t, "", true, "build", "--out", out, "--only", "wikipedia,commoncrawl"); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"lm", "build", "--from", out, "--lang", "en", "--out", model, "--vocab-size", "300",
+		"--discount-fallback", "0.5,1,1.5"}
+	log, err := runCLI(t, "", false, args...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log)
+	}
+	for _, f := range []string{"en.txt", "en.sp.model", "en.pieces.txt", "en.arpa.gz", "en.percentiles.csv", "cutoff.csv"} {
+		if st, err := os.Stat(filepath.Join(model, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: missing or empty (%v)", f, err)
+		}
+	}
+	sp, err := tokenize.Load(filepath.Join(model, "en.sp.model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sp.Type() != tokenize.Unigram || sp.VocabSize() != 300 || sp.Normalizer().Name != "nmt_nfkc" {
+		t.Errorf("sp.model: type %v, %d pieces, normalizer %q; want unigram, 300, nmt_nfkc", sp.Type(), sp.VocabSize(), sp.Normalizer().Name)
+	}
+	lm, err := lmLoadARPA(filepath.Join(model, "en.arpa.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut, err := lmReadCutoffs(filepath.Join(model, "cutoff.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, ok := cut["en"]
+	if !ok || len(cut) != 1 || !(en.P30 > 1 && en.P30 <= en.P60) {
+		t.Fatalf("cutoff.csv: %+v, want en with 1 < p30 <= p60", cut)
+	}
+	// The first training line scores far better than junk of similar length.
+	text, err := os.ReadFile(filepath.Join(model, "en.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wiki, _, _ := strings.Cut(string(text), "\n")
+	ds := &kenlm.DocScorer{LM: lm, Normalize: normalize.Normalize, AppendNormalize: normalize.AppendNormalize, Encoder: sp}
+	junk := strings.Repeat("qzx vvk jjq wpt zzkq ", len(wiki)/20+1)
+	if pw, pj := ds.Score(wiki).Perplexity, ds.Score(junk).Perplexity; !(pw < en.P30 && pj > en.P60) {
+		t.Errorf("wiki line pp %.1f (want head, < %.1f), junk pp %.1f (want tail, >= %.1f)", pw, en.P30, pj, en.P60)
+	}
+	// Resume: every phase output exists, so every phase is skipped.
+	log, err = runCLI(t, "", false, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(log, "exists, skipped"); n != 5 {
+		t.Errorf("second run skipped %d phases, want 5:\n%s", n, log)
+	}
+}
+
+func TestLmBuildUsage(t *testing.T) {
+	if _, err := runCLI(t, "", true, "lm", "build", "--lang", "en"); err == nil || !strings.Contains(err.Error(), "required") {
+		t.Errorf("missing flags: err %v", err)
+	}
+	dir := t.TempDir()
+	if _, err := runCLI(t, "", true, "lm", "build", "--from", dir, "--lang", "en", "--out", filepath.Join(dir, "m")); err == nil {
+		t.Error("no manifest: no error")
+	}
+}
