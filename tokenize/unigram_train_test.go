@@ -118,19 +118,56 @@ func TestTrainUnigramAgainstSPM(t *testing.T) {
 				t.Fatal(err)
 			}
 			compareWithSPM(t, ours, path, append(append([]string(nil), c.held...), genQueries(3, 200)...))
-			same := 0
+			same, exact := 0, 0
 			for id := 0; id < spm.VocabSize(); id++ {
-				if ours.PieceToID(spm.Piece(int32(id)).Text) != ours.UnkID() {
+				p := spm.Piece(int32(id))
+				if ours.PieceToID(p.Text) != ours.UnkID() || p.Type == Unknown {
 					same++
+				}
+				if id < ours.VocabSize() && ours.Piece(int32(id)) == p {
+					exact++
 				}
 			}
 			ppcOurs, ppcSPM := piecesPerChar(ours, c.held), piecesPerChar(spm, c.held)
 			ratio := ppcOurs / ppcSPM
-			t.Logf("held-out pieces/char: ours %.5f spm_train %.5f ratio %.4f; %d of %d spm_train pieces in our vocabulary",
-				ppcOurs, ppcSPM, ratio, same, spm.VocabSize())
+			t.Logf("held-out pieces/char: ours %.5f spm_train %.5f ratio %.4f; %d of %d spm_train pieces in our vocabulary, %d with the same id and score",
+				ppcOurs, ppcSPM, ratio, same, spm.VocabSize(), exact)
 			if math.Abs(ratio-1) > 0.01 {
 				t.Errorf("held-out pieces/char %.5f is not within 1%% of spm_train's %.5f", ppcOurs, ppcSPM)
 			}
 		})
 	}
+}
+
+// FuzzTrainUnigram trains on arbitrary text (split into lines) with a small
+// vocabulary: an error is fine, a panic or a model that does not load and
+// encode its own training text is not.
+func FuzzTrainUnigram(f *testing.F) {
+	f.Add("the cat sat on the mat\nthe dog sat\n")
+	f.Add(strings.Join(genCorpus(5, 40), "\n"))
+	f.Add("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n\u2585\u2585 x\n<unk> <s> </s>\t\t\n\xff\xfe ab\n")
+	f.Add("ﬃ Ⅻ ① ｱｲｳ 東京 日本語 🙂🙂 12345 e\u0301")
+	f.Fuzz(func(t *testing.T, text string) {
+		if len(text) > 4000 {
+			return
+		}
+		opts := DefaultUnigramOptions()
+		opts.VocabSize = 40
+		opts.SeedSentencePieceSize = 200
+		m, err := TrainUnigram(strings.NewReader(text), opts)
+		if err != nil {
+			return
+		}
+		data, err := m.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m2, err := Parse(data)
+		if err != nil {
+			t.Fatalf("trained model does not load: %v", err)
+		}
+		for line := range strings.SplitSeq(text, "\n") {
+			m2.Encode(line)
+		}
+	})
 }
