@@ -1030,6 +1030,10 @@ func buildModel(o TrainOptions, x specExtras, pieces []Piece) (*Model, error) {
 	return newModel(pieces, ts, ns)
 }
 
+// ErrVocabTooHigh is returned by the trainers when the text yields fewer
+// pieces than the vocabulary size asks for (spm_train's hard_vocab_limit).
+var ErrVocabTooHigh = errors.New("tokenize: vocabulary size too high")
+
 // placePieces is the piece loop of TrainerInterface::Serialize: meta pieces
 // at their ids, the learned pieces in order in the ids left.
 func placePieces(vocabSize int, meta map[int]metaPiece, final []scoredPiece) ([]Piece, error) {
@@ -1045,7 +1049,7 @@ func placePieces(vocabSize int, meta map[int]metaPiece, final []scoredPiece) ([]
 	}
 	if len(pieces) < vocabSize {
 		// spm_train fails the same way (hard_vocab_limit).
-		return nil, fmt.Errorf("tokenize: vocabulary size too high (%d): the text yields %d pieces", vocabSize, len(pieces))
+		return nil, fmt.Errorf("%w (%d): the text yields %d pieces", ErrVocabTooHigh, vocabSize, len(pieces))
 	}
 	return pieces, nil
 }

@@ -2,6 +2,7 @@ package tokenize
 
 import (
 	"bufio"
+	"errors"
 	"encoding/json"
 	"math"
 	"os"
@@ -170,4 +171,13 @@ func FuzzTrainUnigram(f *testing.F) {
 			m2.Encode(line)
 		}
 	})
+}
+
+func TestTrainUnigramVocabTooHigh(t *testing.T) {
+	opts := DefaultUnigramOptions()
+	opts.VocabSize = 5000
+	_, err := TrainUnigram(strings.NewReader("tiny text\nonly a few words\n"), opts)
+	if !errors.Is(err, ErrVocabTooHigh) {
+		t.Fatalf("err = %v, want ErrVocabTooHigh", err)
+	}
 }

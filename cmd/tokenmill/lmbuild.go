@@ -36,9 +36,11 @@ type lmBuild struct {
 	order              int
 	fallback           string
 	sample             int
+	maxDocs            int
 	threads            int
 	maxSentenceLength  int
 	log                io.Writer
+	vocabSet           bool
 	ccScored, wikiDocs int
 }
 
@@ -50,14 +52,17 @@ func newLmBuildCmd() *cobra.Command {
 		Long: `Build makes the model folder CCNet's perplexity filter uses, from the text
 shards of a tokenmill build (--from, a local output folder with manifest.json):
 
-  1. LANG.txt        the --source documents (default wikipedia) whose meta wiki_lang
-                     (or, without it, lang) is --lang, one normalized line per
-                     paragraph (CCNet's normalize: lower case, accents and digits folded)
+  1. LANG.txt        the first --max-docs documents of --source (default wikipedia)
+                     whose meta wiki_lang (or, without it, lang) is --lang, one
+                     normalized line per paragraph (CCNet's normalize: lower case,
+                     accents and digits folded)
   2. LANG.sp.model   a SentencePiece Unigram model trained on it (spm_train's
-                     unigram trainer, nmt_nfkc; --vocab-size, --character-coverage)
+                     unigram trainer, nmt_nfkc); as CCNet's Makefile, vocabulary
+                     65536 with character coverage 0.9995, and 40000 when the text
+                     is too small for 65536 (unless --vocab-size is given)
   3. LANG.pieces.txt the text encoded with it, pieces separated by spaces
   4. LANG.arpa.gz    the --order n-gram model, interpolated modified Kneser-Ney as
-                     lmplz estimates it (no pruning)
+                     lmplz -o 5 --discount_fallback estimates it (no pruning)
   5. LANG.percentiles.csv  document perplexities of up to --sample documents of
                      --cc-source (default commoncrawl) in --lang, percentiles 0..100
   6. cutoff.csv      CCNet's table: one column per language of the folder, one row
@@ -66,13 +71,18 @@ shards of a tokenmill build (--from, a local output folder with manifest.json):
 Each phase writes its file atomically and is skipped when the file exists, so an
 interrupted build resumes at the phase it stopped in; delete a file to redo it
 and the phases after it. The perplexity step takes arpa: LANG.arpa.gz, spm:
-LANG.sp.model, cutoffs: cutoff.csv.`,
+LANG.sp.model, cutoffs: cutoff.csv.
+
+CCNet trains on the opening_text field of Wikipedia's CirrusSearch dumps, one
+article opening per line; the XML dumps have no such field, so every paragraph
+of the article is a line here.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if b.from == "" || b.lang == "" || b.out == "" {
 				return usageError{errors.New("--from, --lang and --out are required")}
 			}
 			b.log = cmd.ErrOrStderr()
+			b.vocabSet = cmd.Flags().Changed("vocab-size")
 			return b.run()
 		},
 	}
@@ -82,10 +92,11 @@ LANG.sp.model, cutoffs: cutoff.csv.`,
 	f.StringVar(&b.out, "out", "", "model folder to write")
 	f.StringVar(&b.source, "source", "wikipedia", "source whose text shards train the model")
 	f.StringVar(&b.ccSource, "cc-source", "commoncrawl", "source whose text shards set the cutoffs")
-	f.IntVar(&b.vocab, "vocab-size", 65536, "SentencePiece vocabulary size (CCNet: 65536)")
-	f.Float64Var(&b.coverage, "character-coverage", 0.9999, "SentencePiece character coverage")
+	f.IntVar(&b.vocab, "vocab-size", 65536, "SentencePiece vocabulary size (CCNet: 65536, then 40000 if the text is too small)")
+	f.Float64Var(&b.coverage, "character-coverage", 0.9995, "SentencePiece character coverage (CCNet: 0.9995)")
+	f.IntVar(&b.maxDocs, "max-docs", 1000000, "documents of the language read for training (CCNet's NDOC_FOR_LM)")
 	f.IntVar(&b.order, "order", 5, "n-gram order")
-	f.StringVar(&b.fallback, "discount-fallback", "", "D1,D2,D3+ for orders whose discounts cannot be estimated (lmplz's --discount_fallback: 0.5,1,1.5); default: fail")
+	f.StringVar(&b.fallback, "discount-fallback", "0.5,1,1.5", "D1,D2,D3+ for orders whose discounts cannot be estimated (lmplz --discount_fallback, as CCNet); \"\": fail instead")
 	f.IntVar(&b.sample, "sample", 10000, "CommonCrawl documents scored for the cutoffs")
 	f.IntVar(&b.threads, "threads", 1, "goroutines of the Unigram trainer's EM")
 	f.IntVar(&b.maxSentenceLength, "max-sentence-length", 4192, "SentencePiece trainer: skip longer lines (bytes)")
@@ -143,6 +154,9 @@ func (b *lmBuild) run() error {
 				if lang != b.lang {
 					return true
 				}
+				if b.wikiDocs >= b.maxDocs {
+					return false
+				}
 				b.wikiDocs++
 				for line := range strings.SplitSeq(r.Text, "\n") {
 					if n := normalize.Normalize(line); strings.TrimSpace(n) != "" {
@@ -178,6 +192,15 @@ func (b *lmBuild) run() error {
 		o.InputName, o.ModelPrefix = filepath.Base(text), b.lang+".sp"
 		o.Logf = func(format string, args ...any) { b.logf("sentencepiece: "+format, args...) }
 		m, err := tokenize.TrainUnigram(bufio.NewReaderSize(f, 1<<20), o)
+		if errors.Is(err, tokenize.ErrVocabTooHigh) && !b.vocabSet && o.VocabSize > 40000 {
+			// CCNet's Makefile: "Corpus is too small, will train smaller model".
+			b.logf("sentencepiece: %v; retrying with vocabulary 40000 as CCNet does", err)
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return err
+			}
+			o.VocabSize = 40000
+			m, err = tokenize.TrainUnigram(bufio.NewReaderSize(f, 1<<20), o)
+		}
 		if err != nil {
 			return err
 		}

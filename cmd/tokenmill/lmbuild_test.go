@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,8 +22,7 @@ func TestLmBuildSample(t *testing.T) {
 	if _, err := runCLI(t, "", true, "build", "--out", out, "--only", "wikipedia,commoncrawl"); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"lm", "build", "--from", out, "--lang", "en", "--out", model, "--vocab-size", "300",
-		"--discount-fallback", "0.5,1,1.5"}
+	args := []string{"lm", "build", "--from", out, "--lang", "en", "--out", model, "--vocab-size", "300"}
 	log, err := runCLI(t, "", false, args...)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log)
@@ -61,6 +61,13 @@ func TestLmBuildSample(t *testing.T) {
 	junk := strings.Repeat("qzx vvk jjq wpt zzkq ", len(wiki)/20+1)
 	if pw, pj := ds.Score(wiki).Perplexity, ds.Score(junk).Perplexity; !(pw < en.P30 && pj > en.P60) {
 		t.Errorf("wiki line pp %.1f (want head, < %.1f), junk pp %.1f (want tail, >= %.1f)", pw, en.P30, pj, en.P60)
+	}
+	// CCNet's default vocabulary (65536, then 40000) is too large for the
+	// sample: both tries are made, then the error says so. --max-docs 1
+	// keeps one article.
+	log, err = runCLI(t, "", false, "lm", "build", "--from", out, "--lang", "en", "--out", filepath.Join(dir, "big"), "--max-docs", "1")
+	if !errors.Is(err, tokenize.ErrVocabTooHigh) || !strings.Contains(log, "retrying with vocabulary 40000") || !strings.Contains(log, "text: 1 documents") {
+		t.Errorf("default vocabulary on the sample: err %v\n%s", err, log)
 	}
 	// Resume: every phase output exists, so every phase is skipped.
 	log, err = runCLI(t, "", false, args...)
