@@ -2,8 +2,8 @@ package tokenize
 
 import (
 	"bufio"
-	"errors"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
