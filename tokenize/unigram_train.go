@@ -92,9 +92,11 @@ const unigramUnk = 0x2585
 // (a Bayesian M-step with digamma) and pruning of the pieces whose removal
 // costs the least likelihood, until the vocabulary is 1.1 times the asked
 // size; the final vocabulary keeps the alphabet and the best-scored pieces.
-// It writes a model that spm_encode loads. Ties between equal scores are
-// broken in a fixed order that may differ from spm_train's hash order, so
-// the vocabulary is close to, not identical with, spm_train's.
+// It writes a model that spm_encode loads. Floats are rounded where
+// SentencePiece rounds them and ties broken as its sorts break them, so
+// with one thread the model is spm_train's, byte for byte, on the texts it
+// was checked on. With several threads (Threads) the expected counts are
+// summed per goroutine, and the last bits of scores may differ.
 func TrainUnigram(r io.Reader, opts UnigramOptions) (*Model, error) {
 	o := opts
 	if o.MaxPieceLength <= 0 || o.MaxPieceLength > 512 {
@@ -636,7 +638,8 @@ func logSumExp(x, y float32, init bool) float32 {
 	if vmax > vmin+50 {
 		return vmax
 	}
-	return vmax + float32(math.Log(math.Exp(float64(vmin-vmax))+1.0))
+	// float + double in SentencePiece: the sum is double, rounded once.
+	return float32(float64(vmax) + math.Log(math.Exp(float64(vmin-vmax))+1.0))
 }
 
 // marginal is Lattice::PopulateMarginal: adds freq times each node's
@@ -662,7 +665,9 @@ func (l *lattice) marginal(n int, freq float32, expected []float32) float32 {
 	}
 	z := a[n]
 	for _, nd := range l.nodes {
-		expected[nd.id] += float32(float64(freq) * math.Exp(float64(a[nd.begin]+nd.score+b[nd.end]-z)))
+		// expected is float and the product double, as in SentencePiece,
+		// whose += adds in double before rounding.
+		expected[nd.id] = float32(float64(expected[nd.id]) + float64(freq)*math.Exp(float64(a[nd.begin]+nd.score+b[nd.end]-z)))
 	}
 	return freq * z
 }
@@ -754,7 +759,7 @@ func mStep(pieces []scoredPiece, expected []float32) []scoredPiece {
 	}
 	logsum := float32(digamma(float64(sum)))
 	for i := range out {
-		out[i].score = float32(digamma(float64(out[i].score))) - logsum
+		out[i].score = float32(digamma(float64(out[i].score)) - float64(logsum))
 	}
 	return out
 }
@@ -841,13 +846,13 @@ func (t *unigramTrainer) prune(tm *trainModel, desired int) []scoredPiece {
 			// SentencePiece counts the sentences holding the piece, once
 			// per occurrence: that is freq[i].
 			F := freq[i] / vsum
-			logprobSP := float32(math.Log(float64(freq[i]))) - logsum
+			logprobSP := float32(math.Log(float64(freq[i])) - float64(logsum))
 			// As in SentencePiece, which multiplies by the number of
 			// pieces (alternatives.size()) rather than of alternatives.
 			logsumAlt := float32(math.Log(float64(sum + freq[i]*float32(len(pieces)-1))))
 			var logprobAlt float32
 			for _, k := range alternatives[i] {
-				logprobAlt += float32(math.Log(float64(freq[k]+freq[i]))) - logsumAlt
+				logprobAlt = float32(float64(logprobAlt) + (math.Log(float64(freq[k]+freq[i])) - float64(logsumAlt)))
 			}
 			cands = append(cands, cand{i, F * (logprobSP - logprobAlt)})
 		}
