@@ -20,7 +20,8 @@
 #   CPU         core to pin both trainers to with taskset (default 0)
 # Prints CPU seconds (user+sys) and peak RSS of each trainer, the held-out
 # pieces per character of both models (both encoded by spm_encode), their
-# ratio, and how many pieces the vocabularies share.
+# ratio, how many pieces the vocabularies share, and whether the two .model
+# files are byte-identical.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 MAX_BYTES=${MAX_BYTES:-20000000}
@@ -65,21 +66,26 @@ measure() {
   fi
   awk -v n="$name" '{printf "%-10s cpu %7.2f s  wall %7.2f s  peak RSS %7.1f MB\n", n, $1+$2, $3, $4/1024}' "$W/time.$name"
 }
+# Both run in their own folder with the same relative prefix, so that the
+# names recorded in the models' TrainerSpec agree and the files can be compared.
+mkdir -p "$W/a" "$W/b"
 # shellcheck disable=SC2086
-measure spm_train spm_train --input="$W/train.txt" --model_prefix="$W/spm" --model_type=unigram \
-  --vocab_size="$VOCAB" --num_threads=1 $FLAGS
-measure tokenmill "$W/tokenmill" tokenizer train --model-type unigram --input "$W/train.txt" \
-  --output "$W/ours.model" --vocab-size "$VOCAB" --num-threads 1 "${tmflags[@]}"
+(cd "$W/a" && measure spm_train spm_train --input="$W/train.txt" --model_prefix=m --model_type=unigram \
+  --vocab_size="$VOCAB" --num_threads=1 $FLAGS)
+(cd "$W/b" && measure tokenmill "$W/tokenmill" tokenizer train --model-type unigram --input "$W/train.txt" \
+  --model-prefix m --vocab-size "$VOCAB" --num-threads 1 "${tmflags[@]}")
+cp "$W/a/m.model" "$W/spm.model"; cp "$W/b/m.model" "$W/ours.model"
+if cmp -s "$W/spm.model" "$W/ours.model"; then identical=yes; else identical=no; fi
 
 chars=$(tr -d '\n' < "$W/held.txt" | wc -m)
 ppc() { spm_encode --model="$1" --output_format=piece < "$W/held.txt" | wc -w; }
 ps=$(ppc "$W/spm.model"); po=$(ppc "$W/ours.model")
 shared=$(comm -12 <(spm_export_vocab --model="$W/spm.model" 2>/dev/null | cut -f1 | sort) \
                   <(spm_export_vocab --model="$W/ours.model" 2>/dev/null | cut -f1 | sort) | wc -l)
-awk -v ps="$ps" -v po="$po" -v c="$chars" -v sh="$shared" -v v="$VOCAB" \
+awk -v ps="$ps" -v po="$po" -v c="$chars" -v sh="$shared" -v v="$VOCAB" -v id="$identical" \
   -v cs="$(awk '{print $1+$2}' "$W/time.spm_train")" -v co="$(awk '{print $1+$2}' "$W/time.tokenmill")" \
   -v rs="$(awk '{print $4}' "$W/time.spm_train")" -v ro="$(awk '{print $4}' "$W/time.tokenmill")" 'BEGIN {
   printf "held-out pieces/char: spm_train %.5f  tokenmill %.5f  ratio %.4f (%d characters)\n", ps/c, po/c, po/ps, c
-  printf "shared pieces: %d of %d\n", sh, v
+  printf "shared pieces: %d of %d; .model files byte-identical: %s\n", sh, v, id
   printf "tokenmill/spm_train: cpu %.2fx  peak RSS %.2fx\n", co/cs, ro/rs
 }'

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,6 +62,40 @@ func TestLmBuildSample(t *testing.T) {
 	junk := strings.Repeat("qzx vvk jjq wpt zzkq ", len(wiki)/20+1)
 	if pw, pj := ds.Score(wiki).Perplexity, ds.Score(junk).Perplexity; !(pw < en.P30 && pj > en.P60) {
 		t.Errorf("wiki line pp %.1f (want head, < %.1f), junk pp %.1f (want tail, >= %.1f)", pw, en.P30, pj, en.P60)
+	}
+	// CCNet's route with SentencePiece's tools on the same text gives the
+	// same model file and the same pieces, hence the same n-gram model.
+	if _, err := exec.LookPath("spm_train"); err != nil {
+		t.Log("spm_train not found: install Debian's sentencepiece to compare lm build's model with it")
+	} else {
+		// In a folder of its own, with the same names, which the model records.
+		peer := filepath.Join(dir, "peer")
+		if err := os.MkdirAll(peer, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(peer, "en.txt"), text, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("spm_train", "--input=en.txt", "--model_prefix=en.sp", "--vocab_size=300", "--hard_vocab_limit",
+			"--character_coverage=0.9995", "--model_type=unigram", "--num_threads=1", "--minloglevel=2")
+		cmd.Dir = peer
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("spm_train: %v\n%s", err, out)
+		}
+		ours, _ := os.ReadFile(filepath.Join(model, "en.sp.model"))
+		theirs, _ := os.ReadFile(filepath.Join(peer, "en.sp.model"))
+		if string(ours) != string(theirs) {
+			t.Errorf("en.sp.model differs from spm_train's model on en.txt")
+		}
+		enc := exec.Command("spm_encode", "--model=en.sp.model", "--output_format=piece", "--input=en.txt")
+		enc.Dir = peer
+		want, err := enc.Output()
+		if err != nil {
+			t.Fatalf("spm_encode: %v", err)
+		}
+		if got, _ := os.ReadFile(filepath.Join(model, "en.pieces.txt")); string(got) != string(want) {
+			t.Errorf("en.pieces.txt differs from spm_encode --output_format=piece on en.txt")
+		}
 	}
 	// CCNet's default vocabulary (65536, then 40000) is too large for the
 	// sample: both tries are made, then the error says so. --max-docs 1
