@@ -94,9 +94,12 @@ const unigramUnk = 0x2585
 // size; the final vocabulary keeps the alphabet and the best-scored pieces.
 // It writes a model that spm_encode loads. Floats are rounded where
 // SentencePiece rounds them and ties broken as its sorts break them, so
-// with one thread the model is spm_train's, byte for byte, on the texts it
-// was checked on. With several threads (Threads) the expected counts are
-// summed per goroutine, and the last bits of scores may differ.
+// the model is spm_train's, byte for byte, on the texts it was checked on.
+// Threads splits the E-step and the pruning's segmentation as spm_train's
+// --num_threads splits them (sentence i to worker i mod Threads, partial
+// sums added in worker order), so the result depends on Threads as
+// spm_train's does on --num_threads: the same count gives the same model
+// (checked with 1 and 2).
 func TrainUnigram(r io.Reader, opts UnigramOptions) (*Model, error) {
 	o := opts
 	if o.MaxPieceLength <= 0 || o.MaxPieceLength > 512 {

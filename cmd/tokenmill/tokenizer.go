@@ -311,7 +311,7 @@ nmt_nfkc, extra whitespace removed) unless a flag is given.`,
 				var sb strings.Builder
 				for id := 0; id < m.VocabSize(); id++ {
 					p := m.Piece(int32(id))
-					fmt.Fprintf(&sb, "%s\t%s\n", p.Text, strconv.FormatFloat(float64(p.Score), 'g', -1, 32))
+					fmt.Fprintf(&sb, "%s\t%s\n", p.Text, strconv.FormatFloat(float64(p.Score), 'g', 6, 32)) // C++ ostream's default precision, as spm_train
 				}
 				if err := atomicfile.WriteFile(prefix+".vocab", 0o644, func(w io.Writer) error {
 					_, err := io.WriteString(w, sb.String())
