@@ -417,11 +417,11 @@ func eachDoc(shards []string, fn func(*manifest.DocRow) bool) error {
 	return nil
 }
 
-// docMeta returns a metadata value of a text-shard row. The meta column is
-// read through reflection so that either of its layouts works: a map of
-// strings, or one JSON object in a string.
-func docMeta(r *manifest.DocRow, key string) string {
-	v := reflect.ValueOf(r).Elem().FieldByName("Meta")
+// docMeta returns a metadata value of a text-shard row (a manifest.DocRow).
+// The meta column is read through reflection so that either of its layouts
+// works: a map of strings, or one JSON object in a string.
+func docMeta(row any, key string) string {
+	v := reflect.Indirect(reflect.ValueOf(row)).FieldByName("Meta")
 	switch v.Kind() {
 	case reflect.Map:
 		if x := v.MapIndex(reflect.ValueOf(key)); x.IsValid() {

@@ -123,3 +123,24 @@ func TestLmBuildUsage(t *testing.T) {
 		t.Error("no manifest: no error")
 	}
 }
+
+func TestDocMeta(t *testing.T) {
+	type stringMeta struct{ Meta string }
+	type mapMeta struct{ Meta map[string]string }
+	for _, c := range []struct {
+		row  any
+		want string
+	}{
+		{&mapMeta{Meta: map[string]string{"wiki_lang": "de"}}, "de"},
+		{mapMeta{}, ""},
+		{&stringMeta{Meta: `{"wiki_lang":"fr","n":3}`}, "fr"},
+		{&stringMeta{Meta: `{"wiki_lang":3}`}, "3"},
+		{&stringMeta{Meta: `not json`}, ""},
+		{&stringMeta{}, ""},
+		{&struct{ Other int }{}, ""},
+	} {
+		if got := docMeta(c.row, "wiki_lang"); got != c.want {
+			t.Errorf("docMeta(%+v) = %q, want %q", c.row, got, c.want)
+		}
+	}
+}
