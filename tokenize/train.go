@@ -508,7 +508,8 @@ func (t *bpeTrainer) validPiece(s []byte) bool {
 			if s == scriptInherited {
 				s = prev
 			}
-			isNum := c >= '0' && c <= '9'
+			// is_unicode_decimal_number: ASCII and fullwidth digits.
+			isNum := (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19)
 			if !o.SplitByNumber && isNum {
 				s = scriptAny
 			}

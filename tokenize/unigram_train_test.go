@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,6 +94,12 @@ func TestTrainUnigramAgainstSPM(t *testing.T) {
 		{name: "kit-cases-bytes-digits", train: caseTrain, held: caseHeld, vocab: 1500,
 			flags: []string{"--byte_fallback=true", "--split_digits=true", "--character_coverage=0.995"},
 			opts:  func(o *UnigramOptions) { o.ByteFallback, o.SplitDigits, o.CharacterCoverage = true, true, 0.995 }},
+		// Identity normalization keeps fullwidth digits, which split_digits
+		// splits as it splits ASCII ones.
+		{name: "identity-fullwidth-digits", train: append(slices.Repeat([]string{"ｖ１２３４５ ６７８９０ 1234 ５５５５ x２０２３"}, 200), caseTrain...),
+			held: caseHeld, vocab: 1500,
+			flags: []string{"--normalization_rule_name=identity", "--split_digits=true"},
+			opts:  func(o *UnigramOptions) { o.NormalizationRule, o.SplitDigits = "identity", true }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
