@@ -217,9 +217,7 @@ func (t *unigramTrainer) load(r io.Reader, norm *Model) error {
 					mbuf = meta.replace(mbuf[:0], buf)
 					buf, mbuf = mbuf, buf
 				}
-				if len(buf) > 0 {
-					t.lines = append(t.lines, string(buf))
-				}
+				t.lines = append(t.lines, string(buf))
 			}
 			if o.InputSentenceSize > 0 && len(t.lines) >= o.InputSentenceSize {
 				break
@@ -233,6 +231,16 @@ func (t *unigramTrainer) load(r io.Reader, norm *Model) error {
 		}
 	}
 	t.logf("unigram: loaded %d sentences (%d too long)", len(t.lines), tooLong)
+	// SentencePiece drops the sentences that normalize to nothing by
+	// swapping the last one in, without looking at what it swapped in: an
+	// empty sentence that lands there stays. The order matters when
+	// sentences are not split into words.
+	for i := 0; i < len(t.lines); i++ {
+		if t.lines[i] == "" {
+			t.lines[i] = t.lines[len(t.lines)-1]
+			t.lines = t.lines[:len(t.lines)-1]
+		}
+	}
 	if len(t.lines) == 0 {
 		return errors.New("tokenize: no training sentences")
 	}
@@ -301,15 +309,20 @@ func (t *unigramTrainer) load(r io.Reader, norm *Model) error {
 }
 
 // splitWords is TrainerInterface::SplitSentencesByWhitespace; without
-// split_by_whitespace the sentences are the training units.
+// split_by_whitespace the sentences, in their order and each counted once,
+// are the training units, as in spm_train.
 func (t *unigramTrainer) splitWords() {
+	if !t.o.SplitByWhitespace {
+		t.sents = make([]wordCount, len(t.lines))
+		for i, s := range t.lines {
+			t.sents[i] = wordCount{s, 1}
+		}
+		t.lines = nil
+		return
+	}
 	counts := map[string]int64{}
 	for i, s := range t.lines {
-		if t.o.SplitByWhitespace {
-			splitWords([]byte(s), t.o.TreatWhitespaceAsSuffix, t.o.AllowWhitespaceOnlyPieces, func(w []byte) { counts[string(w)]++ })
-		} else {
-			counts[s]++
-		}
+		splitWords([]byte(s), t.o.TreatWhitespaceAsSuffix, t.o.AllowWhitespaceOnlyPieces, func(w []byte) { counts[string(w)]++ })
 		t.lines[i] = ""
 	}
 	t.lines = nil

@@ -100,6 +100,14 @@ func TestTrainUnigramAgainstSPM(t *testing.T) {
 			held: caseHeld, vocab: 1500,
 			flags: []string{"--normalization_rule_name=identity", "--split_digits=true"},
 			opts:  func(o *UnigramOptions) { o.NormalizationRule, o.SplitDigits = "identity", true }},
+		{name: "no-whitespace-split", train: caseTrain, held: caseHeld, vocab: 1500,
+			flags: []string{"--split_by_whitespace=false"},
+			opts:  func(o *UnigramOptions) { o.SplitByWhitespace = false }},
+		{name: "whitespace-suffix-whitespace-pieces", train: genCorpus(3, 3000), held: genCorpus(8, 500), vocab: 600,
+			flags: []string{"--treat_whitespace_as_suffix=true", "--allow_whitespace_only_pieces=true", "--remove_extra_whitespaces=false"},
+			opts: func(o *UnigramOptions) {
+				o.TreatWhitespaceAsSuffix, o.AllowWhitespaceOnlyPieces, o.RemoveExtraWhitespaces = true, true, false
+			}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
