@@ -441,6 +441,20 @@ const (
 )
 
 func scriptOf(c rune) int16 {
+	if c == 0x30FC { // the prolonged sound mark: Han for the trainers
+		return scriptIndex("Han")
+	}
+	if name, ok := spmScript(c); ok {
+		if name == "Inherited" {
+			return scriptInherited
+		}
+		return scriptIndex(name)
+	}
+	return scriptOfUnicode(c)
+}
+
+// scriptOfUnicode is the script of c in Go's Unicode tables.
+func scriptOfUnicode(c rune) int16 {
 	if c == 0x30FC {
 		return scriptIndex("Han")
 	}
