@@ -50,8 +50,10 @@
 //     operation by operation. Given the same input name and model prefix
 //     (recorded in the TrainerSpec), it wrote the same .model file as
 //     spm_train, byte for byte, on the test corpora (generated text, the
-//     kit's cases; with and without byte fallback and split digits); see
-//     bench/unigram for the kit's 5 MB text.
+//     kit's cases; six option sets) and with bench/unigram on the kit's
+//     5 MB text and on 20 MB of it plus Python sources. Piece validity
+//     (split_by_unicode_script) uses SentencePiece's script table where its
+//     older Unicode differs from Go's (spm_scripts.go), in both trainers.
 //
 // The package must not depend on the pipeline: it is a library any Go
 // program can import.
