@@ -108,6 +108,8 @@ type bpeTrainer struct {
 	words    []wordCount
 
 	scripts map[rune]int16
+	// unkRune replaces characters outside the alphabet; 0 means unkChar.
+	unkRune rune
 
 	// BPE state, as in bpe_model_trainer.cc, packed: symbol texts live in
 	// one arena and every word's symbols in one slice.
@@ -439,6 +441,20 @@ const (
 )
 
 func scriptOf(c rune) int16 {
+	if c == 0x30FC { // the prolonged sound mark: Han for the trainers
+		return scriptIndex("Han")
+	}
+	if name, ok := spmScript(c); ok {
+		if name == "Inherited" {
+			return scriptInherited
+		}
+		return scriptIndex(name)
+	}
+	return scriptOfUnicode(c)
+}
+
+// scriptOfUnicode is the script of c in Go's Unicode tables.
+func scriptOfUnicode(c rune) int16 {
 	if c == 0x30FC {
 		return scriptIndex("Han")
 	}
@@ -461,6 +477,13 @@ func scriptIndex(name string) int16 {
 	return int16(i)
 }
 
+func (t *bpeTrainer) unk() rune {
+	if t.unkRune != 0 {
+		return t.unkRune
+	}
+	return unkChar
+}
+
 // validPiece is TrainerInterface::IsValidSentencePiece.
 func (t *bpeTrainer) validPiece(s []byte) bool {
 	o := t.opts
@@ -479,7 +502,7 @@ func (t *bpeTrainer) validPiece(s []byte) bool {
 	pos := 0
 	for _, c := range string(s) {
 		switch {
-		case c == unkChar, c == 0, c == boundaryChar, c == ' ', !validCodepoint(c):
+		case c == t.unk(), c == 0, c == boundaryChar, c == ' ', !validCodepoint(c):
 			return false
 		}
 		if c == wsChar {
@@ -499,7 +522,8 @@ func (t *bpeTrainer) validPiece(s []byte) bool {
 			if s == scriptInherited {
 				s = prev
 			}
-			isNum := c >= '0' && c <= '9'
+			// is_unicode_decimal_number: ASCII and fullwidth digits.
+			isNum := (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19)
 			if !o.SplitByNumber && isNum {
 				s = scriptAny
 			}
@@ -937,20 +961,29 @@ func (t *bpeTrainer) accept(best int32) {
 // pieces and the alphabet in between, and the specs spm_train 0.1.97 writes.
 func (t *bpeTrainer) save() (*Model, error) {
 	o := t.opts
-	var pieces []Piece
-	fid := 0
-	for id := 0; id < o.VocabSize; id++ {
-		if mp, ok := t.meta[id]; ok {
-			pieces = append(pieces, Piece{Text: mp.text, Score: 0, Type: mp.typ})
-		} else if fid < len(t.final) {
-			pieces = append(pieces, Piece{Text: t.final[fid].text, Score: t.final[fid].score, Type: Normal})
-			fid++
-		}
+	pieces, err := placePieces(o.VocabSize, t.meta, t.final)
+	if err != nil {
+		return nil, err
 	}
-	if len(pieces) < o.VocabSize {
-		// spm_train fails the same way (hard_vocab_limit).
-		return nil, fmt.Errorf("tokenize: vocabulary size too high (%d): the text yields %d pieces", o.VocabSize, len(pieces))
-	}
+	return buildModel(o, specExtras{typ: BPE, inputFormat: "text", normName: "identity", charsmap: []byte{}, seedSize: 1000000, shrinking: 0.75, subIters: 2, inputSentenceSize: 200000000}, pieces)
+}
+
+// specExtras are the TrainerSpec and NormalizerSpec values that differ
+// between the model types spm_train writes.
+type specExtras struct {
+	typ               ModelType
+	inputFormat       string
+	normName          string
+	charsmap          []byte
+	seedSize          int
+	shrinking         float32
+	subIters          int
+	inputSentenceSize int
+}
+
+// buildModel writes the specs spm_train 0.1.97 writes, in its field order,
+// around the pieces.
+func buildModel(o TrainOptions, x specExtras, pieces []Piece) (*Model, error) {
 	b2u := func(b bool) uint64 {
 		if b {
 			return 1
@@ -964,16 +997,16 @@ func (t *bpeTrainer) save() (*Model, error) {
 	}
 	add(1, wireBytes, 0, o.InputName)
 	add(2, wireBytes, 0, o.ModelPrefix)
-	add(3, wireVarint, uint64(BPE), "")
+	add(3, wireVarint, uint64(x.typ), "")
 	add(4, wireVarint, i32(o.VocabSize), "")
-	add(6, wireVarint, 0, "")    // self_test_sample_size
-	add(7, wireBytes, 0, "text") // input_format
+	add(6, wireVarint, 0, "")           // self_test_sample_size
+	add(7, wireBytes, 0, x.inputFormat) // input_format
 	add(10, wireFixed32, uint64(math.Float32bits(float32(o.CharacterCoverage))), "")
-	add(11, wireVarint, 200000000, "")                       // input_sentence_size
-	add(14, wireVarint, 1000000, "")                         // seed_sentencepiece_size
-	add(15, wireFixed32, uint64(math.Float32bits(0.75)), "") // shrinking_factor
+	add(11, wireVarint, i32(x.inputSentenceSize), "")               // input_sentence_size
+	add(14, wireVarint, i32(x.seedSize), "")                        // seed_sentencepiece_size
+	add(15, wireFixed32, uint64(math.Float32bits(x.shrinking)), "") // shrinking_factor
 	add(16, wireVarint, i32(max(o.Threads, 1)), "")
-	add(17, wireVarint, 2, "") // num_sub_iterations
+	add(17, wireVarint, i32(x.subIters), "") // num_sub_iterations
 	add(18, wireVarint, i32(o.MaxSentenceLength), "")
 	add(19, wireVarint, 1, "") // shuffle_input_sentence
 	add(20, wireVarint, i32(o.MaxPieceLength), "")
@@ -1003,11 +1036,35 @@ func (t *bpeTrainer) save() (*Model, error) {
 	add(52, wireVarint, 0, "")
 	var ns message
 	ns.fields = []field{
-		{num: nsName, wire: wireBytes, b: []byte("identity")},
-		{num: nsCharsmap, wire: wireBytes, b: []byte{}},
+		{num: nsName, wire: wireBytes, b: []byte(x.normName)},
+		{num: nsCharsmap, wire: wireBytes, b: x.charsmap},
 		{num: nsAddDummyPrefix, wire: wireVarint, u: b2u(o.AddDummyPrefix)},
 		{num: nsRemoveExtraWS, wire: wireVarint, u: b2u(o.RemoveExtraWhitespaces)},
 		{num: 6, wire: wireBytes, b: []byte{}},
 	}
 	return newModel(pieces, ts, ns)
+}
+
+// ErrVocabTooHigh is returned by the trainers when the text yields fewer
+// pieces than the vocabulary size asks for (spm_train's hard_vocab_limit).
+var ErrVocabTooHigh = errors.New("tokenize: vocabulary size too high")
+
+// placePieces is the piece loop of TrainerInterface::Serialize: meta pieces
+// at their ids, the learned pieces in order in the ids left.
+func placePieces(vocabSize int, meta map[int]metaPiece, final []scoredPiece) ([]Piece, error) {
+	var pieces []Piece
+	fid := 0
+	for id := 0; id < vocabSize; id++ {
+		if mp, ok := meta[id]; ok {
+			pieces = append(pieces, Piece{Text: mp.text, Score: 0, Type: mp.typ})
+		} else if fid < len(final) {
+			pieces = append(pieces, Piece{Text: final[fid].text, Score: final[fid].score, Type: Normal})
+			fid++
+		}
+	}
+	if len(pieces) < vocabSize {
+		// spm_train fails the same way (hard_vocab_limit).
+		return nil, fmt.Errorf("%w (%d): the text yields %d pieces", ErrVocabTooHigh, vocabSize, len(pieces))
+	}
+	return pieces, nil
 }

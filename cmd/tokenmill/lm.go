@@ -25,7 +25,7 @@ func newLmCmd() *cobra.Command {
 		Use:   "lm",
 		Short: "Score, train and bucket with KenLM-compatible n-gram language models",
 	}
-	cmd.AddCommand(newLmScoreCmd(), newLmDocppCmd(), newLmTrainCmd(), newLmCutoffsCmd(), newLmBuildBinaryCmd())
+	cmd.AddCommand(newLmScoreCmd(), newLmDocppCmd(), newLmTrainCmd(), newLmCutoffsCmd(), newLmBuildBinaryCmd(), newLmBuildCmd())
 	return cmd
 }
 

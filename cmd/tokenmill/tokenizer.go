@@ -286,13 +286,15 @@ func newTokenizerTrainCmd() *cobra.Command {
 	var noRemoveExtraWS bool
 	cmd := &cobra.Command{
 		Use:   "train",
-		Short: "Train a BPE model with LLaMA's SentencePiece options",
+		Short: "Train a BPE model with LLaMA's SentencePiece options, or a Unigram model",
 		Long: `Train reads --input (one sentence per line) and writes a SentencePiece BPE
 model, by default with LLaMA's trainer options: split digits, byte fallback,
 character coverage 0.99995, pieces of at most 16 characters, whitespace-only
 pieces allowed, identity normalization with a dummy prefix.
 --model-prefix P writes P.model and P.vocab, like spm_train; --output writes
-one .model file.`,
+one .model file. --model-type unigram trains as spm_train --model_type=unigram
+does, from spm_train's defaults (vocabulary 8000, character coverage 0.9995,
+nmt_nfkc, extra whitespace removed) unless a flag is given.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if input == "" {
@@ -301,11 +303,11 @@ one .model file.`,
 			if (prefix == "") == (output == "") {
 				return usageError{errors.New("give exactly one of --model-prefix and --output")}
 			}
-			if modelType != "bpe" {
-				return usageError{fmt.Errorf("--model-type %q: only bpe is supported", modelType)}
+			if modelType != "bpe" && modelType != "unigram" {
+				return usageError{fmt.Errorf("--model-type %q: bpe and unigram are supported", modelType)}
 			}
-			if normalization != "identity" {
-				return usageError{fmt.Errorf("--normalization %q: only identity is supported", normalization)}
+			if modelType == "bpe" && normalization != "identity" {
+				return usageError{fmt.Errorf("--normalization %q: only identity is supported for bpe", normalization)}
 			}
 			if noRemoveExtraWS {
 				opts.RemoveExtraWhitespaces = false
@@ -325,7 +327,12 @@ one .model file.`,
 			// at 50% growth instead of 100% trims peak memory by a sixth for
 			// a few percent more CPU.
 			defer debug.SetGCPercent(debug.SetGCPercent(50))
-			m, err := tokenize.TrainBPE(f, opts)
+			var m *tokenize.Model
+			if modelType == "unigram" {
+				m, err = tokenize.TrainUnigram(f, unigramOptions(cmd, opts, normalization))
+			} else {
+				m, err = tokenize.TrainBPE(f, opts)
+			}
 			if err != nil {
 				return fmt.Errorf("train %s: %w", input, err)
 			}
@@ -344,7 +351,7 @@ one .model file.`,
 				var sb strings.Builder
 				for id := 0; id < m.VocabSize(); id++ {
 					p := m.Piece(int32(id))
-					fmt.Fprintf(&sb, "%s\t%s\n", p.Text, strconv.FormatFloat(float64(p.Score), 'g', -1, 32))
+					fmt.Fprintf(&sb, "%s\t%s\n", p.Text, strconv.FormatFloat(float64(p.Score), 'g', 6, 32)) // C++ ostream's default precision, as spm_train
 				}
 				if err := atomicfile.WriteFile(prefix+".vocab", 0o644, func(w io.Writer) error {
 					_, err := io.WriteString(w, sb.String())
@@ -360,7 +367,7 @@ one .model file.`,
 	f.StringVar(&input, "input", "", "training text, one sentence per line (required)")
 	f.StringVar(&prefix, "model-prefix", "", "write PREFIX.model and PREFIX.vocab")
 	f.StringVar(&output, "output", "", "write the .model to this path")
-	f.StringVar(&modelType, "model-type", "bpe", "model type (bpe)")
+	f.StringVar(&modelType, "model-type", "bpe", "model type: bpe or unigram")
 	f.IntVar(&vocab, "vocab-size", 32000, "vocabulary size, special and byte pieces included")
 	f.Float64Var(&opts.CharacterCoverage, "character-coverage", opts.CharacterCoverage, "fraction of characters the alphabet covers")
 	f.IntVar(&opts.MaxPieceLength, "max-sentencepiece-length", opts.MaxPieceLength, "longest piece, in characters")
@@ -374,7 +381,37 @@ one .model file.`,
 	f.BoolVar(&opts.AddDummyPrefix, "add-dummy-prefix", opts.AddDummyPrefix, "prefix each sentence with a space")
 	f.BoolVar(&opts.RemoveExtraWhitespaces, "remove-extra-whitespaces", opts.RemoveExtraWhitespaces, "drop leading, trailing and repeated spaces")
 	f.BoolVar(&noRemoveExtraWS, "no-remove-extra-whitespaces", false, "keep every space (LLaMA; the default)")
-	f.StringVar(&normalization, "normalization", "identity", "normalization rule (identity)")
-	f.IntVar(&opts.Threads, "num-threads", opts.Threads, "recorded in the trainer spec; training runs on one core")
+	f.StringVar(&normalization, "normalization", "identity", "normalization rule: identity, or for unigram nmt_nfkc (its default)")
+	f.IntVar(&opts.Threads, "num-threads", opts.Threads, "recorded in the trainer spec; bpe trains on one core, unigram runs its EM on this many goroutines")
 	return cmd
+}
+
+// unigramOptions starts from spm_train's unigram defaults and applies the
+// flags the user gave (the flags' own defaults are LLaMA's BPE options).
+func unigramOptions(cmd *cobra.Command, bpe tokenize.TrainOptions, normalization string) tokenize.UnigramOptions {
+	u := tokenize.DefaultUnigramOptions()
+	fl := cmd.Flags()
+	set := func(name string, apply func()) {
+		if fl.Changed(name) {
+			apply()
+		}
+	}
+	set("vocab-size", func() { u.VocabSize = bpe.VocabSize })
+	set("character-coverage", func() { u.CharacterCoverage = bpe.CharacterCoverage })
+	set("max-sentencepiece-length", func() { u.MaxPieceLength = bpe.MaxPieceLength })
+	set("max-sentence-length", func() { u.MaxSentenceLength = bpe.MaxSentenceLength })
+	set("split-digits", func() { u.SplitDigits = bpe.SplitDigits })
+	set("byte-fallback", func() { u.ByteFallback = bpe.ByteFallback })
+	set("allow-whitespace-only-pieces", func() { u.AllowWhitespaceOnlyPieces = bpe.AllowWhitespaceOnlyPieces })
+	set("split-by-unicode-script", func() { u.SplitByUnicodeScript = bpe.SplitByUnicodeScript })
+	set("split-by-whitespace", func() { u.SplitByWhitespace = bpe.SplitByWhitespace })
+	set("split-by-number", func() { u.SplitByNumber = bpe.SplitByNumber })
+	set("add-dummy-prefix", func() { u.AddDummyPrefix = bpe.AddDummyPrefix })
+	set("remove-extra-whitespaces", func() { u.RemoveExtraWhitespaces = bpe.RemoveExtraWhitespaces })
+	set("no-remove-extra-whitespaces", func() { u.RemoveExtraWhitespaces = false })
+	set("num-threads", func() { u.Threads = bpe.Threads })
+	u.NormalizationRule = "nmt_nfkc"
+	set("normalization", func() { u.NormalizationRule = normalization })
+	u.InputName, u.ModelPrefix = bpe.InputName, bpe.ModelPrefix
+	return u
 }
