@@ -559,6 +559,7 @@ func (s *sourceRun) write(ctx context.Context, ps *pass, t Task, group string, i
 		return err
 	}
 	tc := newTaskCounter(len(sp.Steps))
+	tc.live = p.live[sp.Name]
 	sink, err := p.Sink.Open(ctx, sp.Name, in)
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/tokenmill/tokenmill/pipeline/manifest"
 	"github.com/tokenmill/tokenmill/pipeline/storage"
@@ -105,6 +106,20 @@ type SourcePlan struct {
 	Rebuild func(i int) (Step, error)
 }
 
+// liveCounts are a source's documents and text bytes read by this run's
+// write tasks, updated as they are read (not when a task commits).
+type liveCounts struct{ docs, bytes atomic.Int64 }
+
+// Live returns the documents and text bytes this run's write tasks have
+// read so far from a source's inputs, for progress displays: they move
+// while a task runs, where Progress is called only when one commits.
+func (p *Plan) Live(source string) (docs, bytes int64) {
+	if c := p.live[source]; c != nil {
+		return c.docs.Load(), c.bytes.Load()
+	}
+	return 0, 0
+}
+
 // groups returns the [start, end) input ranges of the source's groups: runs
 // of GroupSize inputs, cut where the inputs' Group key changes.
 func (sp *SourcePlan) groups() [][2]int {
@@ -139,7 +154,9 @@ type Plan struct {
 	// Tool: see Options.Tool.
 	Tool string
 	// Models are the catalogue models the recipe names, in the manifest.
-	Models  []manifest.Model
+	Models []manifest.Model
+	// live counts, per source, what this run's write tasks have read so far.
+	live    map[string]*liveCounts
 	Workers int
 	// TempDir is the build's scratch folder, removed by Close.
 	TempDir  string
@@ -337,6 +354,10 @@ func NewPlan(ctx context.Context, rec *Recipe, reg *Registry, opt Options) (p *P
 		}
 		// Inputs of one group key are contiguous (see Input.Group).
 		sort.SliceStable(ins, func(i, j int) bool { return ins[i].Group < ins[j].Group })
+		if p.live == nil {
+			p.live = map[string]*liveCounts{}
+		}
+		p.live[s.Name] = &liveCounts{}
 		sp := &SourcePlan{Name: s.Name, Source: src, Inputs: ins, GroupSize: s.Group, Weight: s.Weight, Epochs: s.Epochs}
 		steps := s.Steps
 		stepEnv := env

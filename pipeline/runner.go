@@ -246,6 +246,10 @@ func (p *pass) consume(ctx context.Context, in Input, r Reader, tc *taskCounter,
 			if tc != nil {
 				tc.din.Add(1)
 				tc.bin.Add(int64(len(d.Text)))
+				if tc.live != nil {
+					tc.live.docs.Add(1)
+					tc.live.bytes.Add(int64(len(d.Text)))
+				}
 			}
 			cur.docs = append(cur.docs, d)
 			curBytes += int64(len(d.Text))

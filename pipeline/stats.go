@@ -142,6 +142,8 @@ type taskCounter struct {
 	examples                   []string
 	drops                      map[string]int64
 	dropEx                     map[string][]DropExample
+	// live, when set, also counts what is read, for Plan.Live.
+	live *liveCounts
 }
 
 type stepCounter struct {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/tokenmill/tokenmill/pipeline"
@@ -160,6 +161,16 @@ func runBuild(cmd *cobra.Command, f buildFlags, reg *pipeline.Registry) error {
 		return err
 	}
 	defer plan.Close()
+	var names []string
+	var totals []int
+	for _, sp := range plan.Sources {
+		names, totals = append(names, sp.Name), append(totals, len(sp.Inputs))
+	}
+	every := 5 * time.Second
+	if prog.mode == "bar" {
+		every = 500 * time.Millisecond
+	}
+	prog.watch(plan.Live, names, totals, every)
 	stats, err := plan.Run(ctx)
 	prog.finish()
 	if stats != nil {
