@@ -564,6 +564,9 @@ func (s *sourceRun) write(ctx context.Context, ps *pass, t Task, group string, i
 	if err != nil {
 		return err
 	}
+	if dw, ok := sink.(DroppedWriter); ok && dw.KeepsDropped() {
+		tc.keep = dw.WriteDropped
+	}
 	digest, err := ps.runShard(ctx, in, tc, func(d *Doc) error {
 		if invariants.Enabled {
 			if prev, dup := ids.LoadOrStore(d.ID, in.URL); dup {

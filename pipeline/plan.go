@@ -44,6 +44,9 @@ type Options struct {
 	Workers int
 	// NoDocs writes token shards only.
 	NoDocs bool
+	// KeepDropped writes the dropped documents too (as the recipe's
+	// output.dropped does).
+	KeepDropped bool
 	// MemoryBytes is the build's memory budget, 0 for none: half of it is
 	// split among the cross-document steps of each chain (dedup indexes,
 	// which spill to disk beyond their share), an eighth bounds the text
@@ -313,7 +316,8 @@ func NewPlan(ctx context.Context, rec *Recipe, reg *Registry, opt Options) (p *P
 		return p, fmt.Errorf("the registry has no shard writer (RegisterSink)")
 	}
 	if p.Sink, err = reg.sink(p.Out, SinkOptions{Docs: rec.Output.Docs && !opt.NoDocs, Tokens: tok != nil,
-		RowGroupBytes: rec.Output.RowGroupBytes, Tokenizer: p.Tokenizer, Tool: opt.Tool, RecipeSHA256: rec.Digest}); err != nil {
+		RowGroupBytes: rec.Output.RowGroupBytes, Tokenizer: p.Tokenizer, Tool: opt.Tool, RecipeSHA256: rec.Digest,
+		Dropped: rec.Output.Dropped || opt.KeepDropped}); err != nil {
 		return p, err
 	}
 

@@ -24,8 +24,11 @@ type Recipe struct {
 
 // OutputSpec says which shards a build writes.
 type OutputSpec struct {
-	Docs          bool
-	Tokens        bool
+	Docs   bool
+	Tokens bool
+	// Dropped writes the documents the chains drop, with the reason and
+	// the steps' scores, under dropped/ (off by default).
+	Dropped       bool
 	RowGroupBytes int64
 }
 
@@ -94,8 +97,9 @@ func ParseRecipe(path string, data []byte, reg *Registry) (*Recipe, error) {
 		},
 		"output": func(n *yaml.Node, w string) {
 			p.mapping(n, w, map[string]func(*yaml.Node, string){
-				"docs":   func(n *yaml.Node, w string) { r.Output.Docs = p.bool(n, w) },
-				"tokens": func(n *yaml.Node, w string) { r.Output.Tokens = p.bool(n, w) },
+				"docs":    func(n *yaml.Node, w string) { r.Output.Docs = p.bool(n, w) },
+				"tokens":  func(n *yaml.Node, w string) { r.Output.Tokens = p.bool(n, w) },
+				"dropped": func(n *yaml.Node, w string) { r.Output.Dropped = p.bool(n, w) },
 				"row_group_mb": func(n *yaml.Node, w string) {
 					if v := p.int(n, w); v < 1 || v > 4096 {
 						p.errorf(n, w, "must be within [1,4096]")

@@ -269,6 +269,8 @@ type SinkOptions struct {
 	RowGroupBytes int64
 	// Tokenizer is the model that made the tokens, nil without tokens.
 	Tokenizer *manifest.Tokenizer
+	// Dropped also writes the dropped documents, with their reasons.
+	Dropped bool
 	// Tool and RecipeSHA256 are the version of the program and the digest
 	// of the recipe, which every shard's metadata records.
 	Tool, RecipeSHA256 string

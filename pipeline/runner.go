@@ -27,6 +27,14 @@ type ShardSink interface {
 	Abort()
 }
 
+// DroppedWriter is a ShardSink that also keeps the documents the chain
+// dropped (output.dropped), in input order, with the reason.
+type DroppedWriter interface {
+	// KeepsDropped reports whether this sink writes dropped documents.
+	KeepsDropped() bool
+	WriteDropped(d *Doc, reason string) error
+}
+
 // pass is one run of a chain of steps over a set of shards.
 type pass struct {
 	src     Source
@@ -50,8 +58,11 @@ type batch struct {
 	drops map[string]int64
 	// dropEx holds the first dropped documents of each reason (excerpts).
 	dropEx map[string][]DropExample
-	err    error
-	done   chan struct{}
+	// dropped are the batch's dropped documents, in order, when the task
+	// keeps them (taskCounter.keep).
+	dropped []droppedDoc
+	err     error
+	done    chan struct{}
 }
 
 // startWorkers runs n goroutines that apply the chain to batches until jobs
@@ -99,6 +110,9 @@ func (p *pass) apply(b *batch) {
 						b.dropEx = map[string][]DropExample{}
 					}
 					b.dropEx[reason] = append(b.dropEx[reason], DropExample{ID: d.ID, Text: Excerpt(d.Text, dropExampleChars)})
+				}
+				if b.tc != nil && b.tc.keep != nil {
+					b.dropped = append(b.dropped, droppedDoc{d, reason})
 				}
 				b.docs[i] = nil
 				break
@@ -283,6 +297,15 @@ func (p *pass) consume(ctx context.Context, in Input, r Reader, tc *taskCounter,
 		}
 		if tc != nil {
 			tc.addDrops(b.drops, b.dropEx)
+			if tc.keep != nil {
+				for _, dd := range b.dropped {
+					if err := tc.keep(dd.d, dd.reason); err != nil {
+						firstErr = err
+						cancel()
+						break
+					}
+				}
+			}
 		}
 		for _, d := range b.docs {
 			if d == nil {

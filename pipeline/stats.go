@@ -144,6 +144,14 @@ type taskCounter struct {
 	dropEx                     map[string][]DropExample
 	// live, when set, also counts what is read, for Plan.Live.
 	live *liveCounts
+	// keep, when set, receives the dropped documents in input order.
+	keep func(d *Doc, reason string) error
+}
+
+// droppedDoc is a document a step dropped, and why.
+type droppedDoc struct {
+	d      *Doc
+	reason string
 }
 
 type stepCounter struct {

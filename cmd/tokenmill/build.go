@@ -22,16 +22,17 @@ import (
 )
 
 type buildFlags struct {
-	recipe   string
-	out      string
-	only     []string
-	inputs   []string
-	workers  int
-	noDocs   bool
-	progress string
-	memory   string // --memory: the whole build's budget ("4GiB")
-	memoryMB int64  // --memory-mb: the same in MiB (older flag)
-	noSpill  bool
+	recipe      string
+	out         string
+	only        []string
+	inputs      []string
+	workers     int
+	noDocs      bool
+	progress    string
+	memory      string // --memory: the whole build's budget ("4GiB")
+	memoryMB    int64  // --memory-mb: the same in MiB (older flag)
+	noSpill     bool
+	keepDropped bool
 }
 
 func newBuildCmd() *cobra.Command {
@@ -59,6 +60,7 @@ write an output: a second one fails and names the holder of the output's lock.`,
 	fl.StringVar(&f.progress, "progress", "auto", "progress display: auto, bar, lines or none")
 	fl.StringVar(&f.memory, "memory", "", "memory budget of the whole build, e.g. 4GiB: the Go runtime's limit (GOMEMLIMIT), half of it for dedup state (which spills beyond), part for document batches (default: none)")
 	fl.Int64Var(&f.memoryMB, "memory-mb", 0, "the memory budget in MiB (same as --memory)")
+	fl.BoolVar(&f.keepDropped, "keep-dropped", false, "also write the dropped documents, with the reason and the steps' scores, to dropped/<source>/<input>.parquet (as the recipe's output.dropped)")
 	fl.BoolVar(&f.noSpill, "no-spill", false, "read inputs from storage in every phase of a dedup group, rather than once (kept zstd-compressed in the temporary folder)")
 	return c
 }
@@ -96,7 +98,7 @@ func parseBytes(s string) (int64, error) {
 
 // buildOptions checks the flags and turns them into the plan's options.
 func buildOptions(cmd *cobra.Command, f buildFlags) (pipeline.Options, error) {
-	o := pipeline.Options{Out: f.out, Only: f.only, Workers: f.workers, NoDocs: f.noDocs, NoSpill: f.noSpill, Inputs: map[string][]string{}}
+	o := pipeline.Options{Out: f.out, Only: f.only, Workers: f.workers, NoDocs: f.noDocs, NoSpill: f.noSpill, KeepDropped: f.keepDropped, Inputs: map[string][]string{}}
 	if fl := cmd.Flags().Lookup("workers"); (fl != nil && fl.Changed || f.workers != 0) && f.workers < 1 {
 		return o, usageError{fmt.Errorf("--workers %d: want at least 1 (leave it out for all cores)", f.workers)}
 	}

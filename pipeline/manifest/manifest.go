@@ -77,6 +77,10 @@ type Source struct {
 const (
 	KindTokens = "tokens"
 	KindDocs   = "docs"
+	// KindDropped shards hold the documents the chain dropped, with the
+	// reason (output.dropped / --keep-dropped); readers of the corpus skip
+	// them.
+	KindDropped = "dropped"
 )
 
 // Shard is one output file.

@@ -69,6 +69,24 @@ func (r *DocRow) MetaMap() (map[string]string, error) {
 	return m, nil
 }
 
+// DroppedRow is one row of a dropped shard: a document the chain dropped,
+// the reason ("step:rule") and what the steps before it computed (language
+// and score, perplexity and bucket, quality), so that thresholds can be
+// tuned on real data. Text is as the dropping step saw it.
+type DroppedRow struct {
+	ID         string  `parquet:"id"`
+	Source     string  `parquet:"source,dict"`
+	Reason     string  `parquet:"reason,dict"`
+	Text       string  `parquet:"text"`
+	URL        string  `parquet:"url"`
+	Lang       string  `parquet:"lang,dict"`
+	LangScore  float32 `parquet:"lang_score"`
+	Perplexity float32 `parquet:"perplexity"`
+	Bucket     string  `parquet:"bucket,dict"`
+	Quality    float32 `parquet:"quality"`
+	Meta       string  `parquet:"meta"`
+}
+
 // Column names of the token shard, for readers that look columns up.
 const (
 	ColumnID      = "id"

@@ -15,7 +15,9 @@ type Sink struct {
 	Out    *storage.Store
 	Docs   bool
 	Tokens bool
-	Opts   Options
+	// Dropped also writes the dropped documents under dropped/.
+	Dropped bool
+	Opts    Options
 }
 
 // Open implements pipeline.Sink.
@@ -38,13 +40,34 @@ func (s *Sink) Open(ctx context.Context, source string, in pipeline.Input) (pipe
 		}
 		ss.tokens = NewTokenWriter(w, key, s.Opts)
 	}
+	if s.Dropped {
+		key := manifest.KindDropped + "/" + source + "/" + in.Name + ".parquet"
+		w, err := s.Out.Create(ctx, key)
+		if err != nil {
+			ss.Abort()
+			return nil, err
+		}
+		ss.dropped = NewDroppedWriter(w, key, s.Opts)
+	}
 	return ss, nil
 }
 
 type shardSink struct {
-	docs   *Writer[manifest.DocRow]
-	tokens *Writer[manifest.TokenRow]
-	n      int64
+	docs    *Writer[manifest.DocRow]
+	tokens  *Writer[manifest.TokenRow]
+	dropped *Writer[manifest.DroppedRow]
+	n       int64
+}
+
+// KeepsDropped implements pipeline.DroppedWriter.
+func (s *shardSink) KeepsDropped() bool { return s.dropped != nil }
+
+// WriteDropped implements pipeline.DroppedWriter.
+func (s *shardSink) WriteDropped(d *pipeline.Doc, reason string) error {
+	if s.dropped == nil {
+		return nil
+	}
+	return s.dropped.WriteDropped(d, reason)
 }
 
 func (s *shardSink) Write(d *pipeline.Doc) error {
@@ -68,7 +91,7 @@ func (s *shardSink) Commit() (any, error) {
 	res := pipeline.ShardResult{Docs: s.n}
 	for _, w := range []interface {
 		Close() (Info, error)
-	}{s.tokens, s.docs} {
+	}{s.tokens, s.docs, s.dropped} {
 		if w == nil || isNilWriter(w) {
 			continue
 		}
@@ -91,6 +114,8 @@ func isNilWriter(w any) bool {
 		return t == nil
 	case *Writer[manifest.TokenRow]:
 		return t == nil
+	case *Writer[manifest.DroppedRow]:
+		return t == nil
 	}
 	return false
 }
@@ -102,12 +127,15 @@ func (s *shardSink) Abort() {
 	if s.tokens != nil {
 		s.tokens.Abort()
 	}
+	if s.dropped != nil {
+		s.dropped.Abort()
+	}
 }
 
 // Register makes the registry's plans write their shards with Sink.
 func Register(r *pipeline.Registry) {
 	r.RegisterSink(func(out *storage.Store, o pipeline.SinkOptions) (pipeline.Sink, error) {
-		return &Sink{Out: out, Docs: o.Docs, Tokens: o.Tokens,
+		return &Sink{Out: out, Docs: o.Docs, Tokens: o.Tokens, Dropped: o.Dropped,
 			Opts: Options{RowGroupBytes: o.RowGroupBytes, Metadata: ShardMetadata(o.Tokenizer, o.Tool, o.RecipeSHA256)}}, nil
 	})
 }

@@ -84,6 +84,22 @@ func NewDocWriter(w storage.Writer, key string, o Options) *Writer[manifest.DocR
 	return newWriter[manifest.DocRow](w, manifest.KindDocs, key, o)
 }
 
+// NewDroppedWriter starts a shard of dropped documents on w.
+func NewDroppedWriter(w storage.Writer, key string, o Options) *Writer[manifest.DroppedRow] {
+	return newWriter[manifest.DroppedRow](w, manifest.KindDropped, key, o)
+}
+
+// WriteDropped adds a dropped document and its reason to a dropped shard.
+func (w *Writer[T]) WriteDropped(d *pipeline.Doc, reason string) error {
+	dw, ok := any(w).(*Writer[manifest.DroppedRow])
+	if !ok {
+		return fmt.Errorf("shard %s: not a dropped shard", w.key)
+	}
+	row := manifest.DroppedRow{ID: d.ID, Source: d.Source, Reason: reason, Text: d.Text, URL: d.URL, Lang: d.Lang,
+		LangScore: d.LangScore, Perplexity: d.Perplexity, Bucket: d.Bucket, Quality: d.Quality, Meta: manifest.EncodeMeta(d.Meta)}
+	return dw.write(row, int64(len(d.ID)+len(d.Text)+len(d.URL)+len(reason)+64), 0)
+}
+
 // NewTokenWriter starts a token shard on w; key names it in errors and Info.
 func NewTokenWriter(w storage.Writer, key string, o Options) *Writer[manifest.TokenRow] {
 	return newWriter[manifest.TokenRow](w, manifest.KindTokens, key, o)
