@@ -114,19 +114,33 @@ func (c Cutoffs) WriteTo(w io.Writer) (int64, error) {
 // one row per percentile 0..100 (the first column), from which rows 30 and
 // 60 are taken.
 func ReadCutoffs(r io.Reader) (Cutoffs, error) {
+	return ReadCutoffsAt(r, 30, 60)
+}
+
+// ReadCutoffsAt is ReadCutoffs with other percentiles for the head/middle
+// and middle/tail boundaries (CCNet's PerplexityBucket takes them as
+// options): they are read from CCNet's cutoff.csv, which holds every
+// percentile; a lang/p30/p60 table holds 30 and 60 only.
+func ReadCutoffsAt(r io.Reader, headP, tailP int) (Cutoffs, error) {
+	if headP < 0 || tailP > 100 || headP >= tailP {
+		return nil, fmt.Errorf("cutoffs: percentiles %d and %d: want 0 <= head < tail <= 100", headP, tailP)
+	}
 	br := bufio.NewReader(r)
 	if _, err := br.Peek(1); err != nil {
 		return nil, fmt.Errorf("cutoffs: empty table: %w", err)
 	}
-	head, err := br.ReadString('\n')
+	first, err := br.ReadString('\n')
 	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("cutoffs: %w", err)
 	}
-	if strings.Contains(head, ",") && !strings.Contains(head, "\t") {
-		return readCCNetCutoffs(io.MultiReader(strings.NewReader(head), br))
+	if strings.Contains(first, ",") && !strings.Contains(first, "\t") {
+		return readCCNetCutoffs(io.MultiReader(strings.NewReader(first), br), headP, tailP)
 	}
-	if strings.TrimRight(head, "\r\n") != "lang\tp30\tp60" {
-		return nil, fmt.Errorf("cutoffs: line 1: header %q, want \"lang\\tp30\\tp60\"", strings.TrimSpace(head))
+	if headP != 30 || tailP != 60 {
+		return nil, fmt.Errorf("cutoffs: a lang/p30/p60 table holds percentiles 30 and 60 only, not %d and %d (use CCNet's cutoff.csv)", headP, tailP)
+	}
+	if strings.TrimRight(first, "\r\n") != "lang\tp30\tp60" {
+		return nil, fmt.Errorf("cutoffs: line 1: header %q, want \"lang\\tp30\\tp60\"", strings.TrimSpace(first))
 	}
 	out := Cutoffs{}
 	sc := bufio.NewScanner(br)
@@ -156,7 +170,7 @@ func ReadCutoffs(r io.Reader) (Cutoffs, error) {
 	return out, nil
 }
 
-func readCCNetCutoffs(r io.Reader) (Cutoffs, error) {
+func readCCNetCutoffs(r io.Reader, headP, tailP int) (Cutoffs, error) {
 	recs, err := csv.NewReader(r).ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("cutoffs csv: %w", err)
@@ -173,9 +187,9 @@ func readCCNetCutoffs(r io.Reader) (Cutoffs, error) {
 		}
 		rows[int(p)] = rec[1:]
 	}
-	r30, r60 := rows[30], rows[60]
+	r30, r60 := rows[headP], rows[tailP]
 	if r30 == nil || r60 == nil {
-		return nil, fmt.Errorf("cutoffs csv: no rows for percentiles 30 and 60")
+		return nil, fmt.Errorf("cutoffs csv: no rows for percentiles %d and %d", headP, tailP)
 	}
 	out := Cutoffs{}
 	for i, lang := range langs {

@@ -2,6 +2,7 @@ package kenlm
 
 import (
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -30,5 +31,30 @@ func TestReadCCNetCutoffFile(t *testing.T) {
 	}
 	if b := c.Bucket("en", 520); b != "tail" {
 		t.Errorf("en 520: %s", b)
+	}
+}
+
+// TestReadCCNetCutoffPercentiles: other boundaries come from the same
+// table (CCNet's PerplexityBucket options); a lang/p30/p60 table refuses
+// them.
+func TestReadCCNetCutoffPercentiles(t *testing.T) {
+	f, err := os.Open("testdata/ccnet-cutoff.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	c, err := ReadCutoffsAt(f, 20, 80)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Rows 20 and 80 of cutoff.csv's en column.
+	if got := c["en"]; got != (Cutoff{P30: 300, P60: 930}) {
+		t.Errorf("en at 20/80: %+v", got)
+	}
+	if _, err := ReadCutoffsAt(strings.NewReader("lang\tp30\tp60\nen\t340\t520\n"), 20, 80); err == nil {
+		t.Error("a p30/p60 table gave percentiles 20 and 80")
+	}
+	if _, err := ReadCutoffsAt(strings.NewReader("lang\tp30\tp60\n"), 60, 30); err == nil {
+		t.Error("head above tail accepted")
 	}
 }

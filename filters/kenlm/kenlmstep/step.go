@@ -29,6 +29,10 @@ var PerplexitySpec = pipeline.Spec{
 		{Name: "arpa", Type: pipeline.TypeString, Default: "", File: true, Doc: "the same as model (its older name)"},
 		{Name: "spm", Type: pipeline.TypeString, File: true, Doc: "SentencePiece model giving the LM's pieces (ccnet-sp:LANG: CCNet's, from the cache)"},
 		{Name: "cutoffs", Type: pipeline.TypeString, File: true, Doc: "cutoff table (tokenmill lm cutoffs): lang, p30, p60; or CCNet's cutoff.csv (ccnet-cutoffs, from the cache)"},
+		{Name: "head_percentile", Type: pipeline.TypeInt, Default: 30, Min: pipeline.Bound(0), Max: pipeline.Bound(100),
+			Doc: "percentile below which a document is head (CCNet: 30); other than 30 needs CCNet's cutoff.csv, which holds every percentile"},
+		{Name: "tail_percentile", Type: pipeline.TypeInt, Default: 60, Min: pipeline.Bound(0), Max: pipeline.Bound(100),
+			Doc: "percentile from which a document is tail (CCNet: 60)"},
 		{Name: "drop", Type: pipeline.TypeStrings, Default: []string{"tail"}, Doc: "buckets to drop"},
 		{Name: "per_line", Type: pipeline.TypeBool, Default: false,
 			Doc: "score each line as a sentence instead of the whole document (CCNet's normalizer deletes newlines, so its default is the whole document)"},
@@ -74,7 +78,7 @@ func Register(r *pipeline.Registry) {
 		if err != nil {
 			return nil, err
 		}
-		cut, err := kenlm.ReadCutoffs(bytes.NewReader(cb))
+		cut, err := kenlm.ReadCutoffsAt(bytes.NewReader(cb), int(c.Int("head_percentile")), int(c.Int("tail_percentile")))
 		if err != nil {
 			return nil, fmt.Errorf("perplexity.cutoffs %s: %w", c.String("cutoffs"), err)
 		}
