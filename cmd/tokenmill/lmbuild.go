@@ -137,6 +137,7 @@ func (b *lmBuild) run() error {
 	}
 	p := func(suffix string) string { return filepath.Join(b.out, b.lang+suffix) }
 	text, model, pieces, arpa, pct := p(".txt"), p(".sp.model"), p(".pieces.txt"), p(".arpa.gz"), p(".percentiles.csv")
+	bin := p(".arpa.bin")
 
 	if err := b.phase("text", text, func() error {
 		shards, err := docShards(man, b.source, b.from)
@@ -277,8 +278,20 @@ func (b *lmBuild) run() error {
 		return err
 	}
 
-	if err := b.phase("cutoffs", pct, func() error {
+	// CCNet ships its models as KenLM probing binaries ({lang}.arpa.bin):
+	// the same here, memory-mapped at load instead of parsed.
+	if err := b.phase("binary", bin, func() error {
 		lm, err := lmLoadModel(arpa)
+		if err != nil {
+			return err
+		}
+		return atomicfile.WriteFile(bin, 0o644, lm.WriteBinary)
+	}); err != nil {
+		return err
+	}
+
+	if err := b.phase("cutoffs", pct, func() error {
+		lm, err := lmLoadModel(bin)
 		if err != nil {
 			return err
 		}

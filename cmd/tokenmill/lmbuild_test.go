@@ -28,7 +28,7 @@ func TestLmBuildSample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log)
 	}
-	for _, f := range []string{"en.txt", "en.sp.model", "en.pieces.txt", "en.arpa.gz", "en.percentiles.csv", "cutoff.csv"} {
+	for _, f := range []string{"en.txt", "en.sp.model", "en.pieces.txt", "en.arpa.gz", "en.arpa.bin", "en.percentiles.csv", "cutoff.csv"} {
 		if st, err := os.Stat(filepath.Join(model, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: missing or empty (%v)", f, err)
 		}
@@ -43,6 +43,18 @@ func TestLmBuildSample(t *testing.T) {
 	lm, err := lmLoadModel(filepath.Join(model, "en.arpa.gz"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The binary the build wrote scores as the ARPA.
+	lmb, err := lmLoadModel(filepath.Join(model, "en.arpa.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{"▁the ▁quick ▁brown", "▁zz ▁qq"} {
+		a, _, _ := lm.ScoreLineFloat32(line, true, true)
+		b, _, _ := lmb.ScoreLineFloat32(line, true, true)
+		if a != b {
+			t.Errorf("%q: ARPA %v, binary %v", line, a, b)
+		}
 	}
 	cut, err := lmReadCutoffs(filepath.Join(model, "cutoff.csv"))
 	if err != nil {
@@ -109,8 +121,8 @@ func TestLmBuildSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(log, "exists, skipped"); n != 5 {
-		t.Errorf("second run skipped %d phases, want 5:\n%s", n, log)
+	if n := strings.Count(log, "exists, skipped"); n != 6 {
+		t.Errorf("second run skipped %d phases, want 6:\n%s", n, log)
 	}
 }
 
