@@ -4,8 +4,8 @@
 #
 #   bench/github/run.sh [MB]      # MB of file content in the export (default 40)
 #
-# Needs RedPajama-Data fetched as a git directory: REDPAJAMA_GIT (default
-# /work/.mirror/togethercomputer+RedPajama-Data/repo); its scripts are read
+# Needs a git clone of togethercomputer/RedPajama-Data (its git directory)
+# in REDPAJAMA_GIT; its scripts are read
 # from the rp_v1 branch into a temporary folder at run time, never copied
 # into this repository. They need only Python's standard library, except
 # github_run_filter.py's Hugging Face tokenizer (transformers, not in
@@ -27,7 +27,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MB=${1:-40}
-RP=${REDPAJAMA_GIT:-/work/.mirror/togethercomputer+RedPajama-Data/repo}
+RP=${REDPAJAMA_GIT:?set REDPAJAMA_GIT to a git clone of togethercomputer/RedPajama-Data}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 go build -o "$TMP/gh" ./bench/github

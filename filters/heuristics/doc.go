@@ -34,7 +34,8 @@
 // Where the paper and the code disagree, the code wins, as the published
 // C4 is the code's output:
 //   - The thresholds agree (paper and code: lines of at least 5 words, pages
-//     of at least 3 sentences); the project's DESIGN.md §4 had them swapped.
+//     of at least 3 sentences); restatements that swap them (3 words, 5
+//     sentences) are wrong.
 //   - The paper drops any page with "lorem ipsum" or "{"; the code only sees
 //     lines that passed the too-long-word, end-mark and word-count rules, so
 //     "{" on a short or unpunctuated line leaves the page alone, and a line

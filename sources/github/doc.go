@@ -43,7 +43,7 @@
 //
 // # Documents
 //
-// One document per files row: ID <repo_name>:<ref>:<path> (DESIGN.md), URL
+// One document per files row: ID <repo_name>:<ref>:<path>, URL
 // the file's page on GitHub, text the blob's content, metadata repo, ref,
 // path, blob, license (absent for a repository the licenses table does not
 // list), language (from the name, RedPajama's extension list), mode (octal),
