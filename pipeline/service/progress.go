@@ -20,7 +20,11 @@ type markerInfo struct {
 	docs   int64
 	tokens int64
 	bytes  int64
-	old    bool // present before this attempt started
+	// docsIn, bytesIn and drops are the task's counts (task records hold
+	// them since their format 2), so a running build's drops are live.
+	docsIn, bytesIn int64
+	drops           map[string]int64
+	old             bool // present before this attempt started
 }
 
 // live is the in-memory side of a running build.
@@ -86,16 +90,21 @@ func (l *live) poll(ctx context.Context, out *storage.Store, digest string) {
 			continue
 		}
 		var m struct {
-			Recipe string `json:"recipe_sha256"`
-			Docs   int64  `json:"docs"`
-			Tokens int64  `json:"tokens"`
-			Bytes  int64  `json:"bytes"`
+			Recipe string              `json:"recipe_sha256"`
+			Docs   int64               `json:"docs"`
+			Tokens int64               `json:"tokens"`
+			Bytes  int64               `json:"bytes"`
+			Stats  *pipeline.TaskStats `json:"stats"`
 		}
 		if json.Unmarshal(data, &m) != nil {
 			continue
 		}
+		mi := markerInfo{source: source, recipe: m.Recipe, docs: m.Docs, tokens: m.Tokens, bytes: m.Bytes}
+		if m.Stats != nil {
+			mi.docsIn, mi.bytesIn, mi.drops = m.Stats.DocsIn, m.Stats.BytesIn, m.Stats.Drops
+		}
 		l.mu.Lock()
-		l.markers[o.Key] = markerInfo{source: source, recipe: m.Recipe, docs: m.Docs, tokens: m.Tokens, bytes: m.Bytes}
+		l.markers[o.Key] = mi
 		l.mu.Unlock()
 	}
 }
@@ -109,7 +118,8 @@ type SourceStatus struct {
 	InputsDone    int `json:"inputs_done"`
 	InputsResumed int `json:"inputs_resumed"`
 	// DocsIn, BytesIn and Drops come from stats.json once the build has
-	// ended (or from the runner while it runs, where it reports them).
+	// ended, and while it runs from the task records of the inputs
+	// committed so far (or the runner, where it reports them).
 	DocsIn  int64            `json:"docs_in"`
 	BytesIn int64            `json:"bytes_in"`
 	Drops   map[string]int64 `json:"drops,omitempty"`
@@ -154,6 +164,14 @@ func (l *live) snapshot() ([]SourceStatus, *float64) {
 		}
 		s.InputsDone++
 		s.DocsOut += m.docs
+		s.DocsIn += m.docsIn
+		s.BytesIn += m.bytesIn
+		for k, v := range m.drops {
+			if s.Drops == nil {
+				s.Drops = map[string]int64{}
+			}
+			s.Drops[k] += v
+		}
 		s.ShardBytes += m.bytes
 		s.Tokens += m.tokens
 		if m.old {
