@@ -14,9 +14,11 @@
 // into Inputs, in a stable order, each with a unique Name (file sources use
 // sources/inputs for files, globs, folders and listings); Open starts a
 // Reader over one Input. An Input is plain data (URL, Part, Name, Size,
-// ETag) that plans carry to other machines: Part is a source-defined part
-// of the file at URL (a range of bzip2 streams, a tar member, a hash
-// partition of a query), "" for all of it. Sources list and read through
+// ETag, Group) that plans carry to other machines: Part is a source-defined
+// part of the file at URL (a range of bzip2 streams, a tar member, a hash
+// partition of a query), "" for all of it; Group keys the inputs
+// cross-document steps may see together (a CommonCrawl dump: groups are cut
+// where it changes, and a source's inputs are ordered by it, stably). Sources list and read through
 // Files (local paths, file://, s3://, gs://, http(s)://, embed://), which
 // Stores implements with the store's timeouts and retries.
 //
@@ -91,7 +93,9 @@
 // read whole, ETag), the manifest entries of its shards, and its complete
 // TaskStats (docs and bytes in, skip reasons and examples, docs and bytes in
 // and out of every step, drop reasons, docs, bytes and tokens out). It holds
-// no timings, so the same task makes the same bytes. Where the chain has a
+// no timings, so the same task makes the same bytes. The stats also keep
+// the first three documents dropped for each reason (DropExamples: ID and
+// 200 characters, in input order). Where the chain has a
 // Gatherer the record also names (Group) the set of inputs observed with it.
 // When every task of a group has committed, the group record
 // _groups/<source>/<group>.json (GroupRecord) keeps the steps' own counters
@@ -139,6 +143,14 @@
 //     than one listing shards it replaced; the final manifest merges the
 //     previous one (incremental ingestion) with this build's, its version
 //     one higher when anything changed.
+//   - Dropped documents: with Options.KeepDropped (or the recipe's
+//     output.dropped) a sink that implements DroppedWriter also writes
+//     every dropped document with its reason and the steps' scores; the
+//     manifest lists those shards as kind "dropped".
+//   - Models: Options.ResolveModel maps a recipe's catalogue references to
+//     local files; the manifest records each model's name, URL and SHA-256.
+//   - Progress: Options.Progress is called when a task commits; Plan.Live
+//     gives the documents and text read so far, while tasks run.
 //   - Scratch: the build's temporary folder is <TempDir>/tokenmill-build-
 //     <pid>-*, removed by Plan.Close; making a plan removes those whose pid
 //     no longer runs (killed builds).
